@@ -1,0 +1,3 @@
+from kundfokus.cli import main
+
+main()

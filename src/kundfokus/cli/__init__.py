@@ -1,0 +1,75 @@
+"""The ``kundfokus`` command.
+
+Each area has its own module with a Typer sub-app (``kundfokus.cli.kano`` and so on); commands parse
+input, call one method and render its result. No statistics here. Errors the user can fix
+(:class:`kundfokus.errors.InputError`) are printed as one clear line and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from kundfokus import __version__
+from kundfokus.errors import KundfokusError
+
+app = typer.Typer(
+    name="kundfokus",
+    help="Understand what customers need, per situation. / Förstå vad kunderna behöver, per situation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kundfokus {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """kundfokus: needs, jobs, situations, CPIs and KPIs in one place."""
+
+
+def _register() -> None:
+    from kundfokus.cli import clv, contacts, demo, jtbd, kano, retention, scores
+
+    app.add_typer(kano.app, name="kano")
+    app.add_typer(jtbd.app, name="jtbd")
+    app.add_typer(scores.app, name="scores")
+    app.add_typer(retention.app, name="retention")
+    app.add_typer(clv.app, name="clv")
+    app.add_typer(contacts.app, name="contacts")
+    contacts.register_top_level(app)
+    demo.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point: run the app, turning our own errors into a clean message and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except KundfokusError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(1)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
