@@ -1,21 +1,21 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
+TEST_DATA = ROOT / "tests" / "data"
+
+os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The reference data sets beside the project (../shared/data). CI has them; a test that needs
-    them fails loudly rather than skipping when they are missing."""
-    if not SHARED_DATA.exists():
-        pytest.fail(f"reference data not found at {SHARED_DATA}")
-    return SHARED_DATA
+def test_data() -> Path:
+    """Small real samples copied into the project, with attribution in tests/data/README.md."""
+    return TEST_DATA
 
 
 @pytest.fixture(scope="session")
@@ -23,4 +23,28 @@ def examples_dir() -> Path:
     return ROOT / "examples"
 
 
-os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
+@pytest.fixture(scope="session")
+def spark():
+    """One PySpark session in local mode for the whole test run (needs Java 17).
+
+    Fails, rather than skips, when Java is missing: CI has it, and a silently skipped Spark test
+    would hide a broken scale-out path.
+    """
+    if shutil.which("java") is None:
+        pytest.fail("Java is not installed: the Spark tests need Java 17")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("kundfokus-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "2g")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
