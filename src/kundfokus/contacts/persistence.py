@@ -1,0 +1,293 @@
+"""Versioned model files: save a fitted classifier with its metadata, load it back safely.
+
+File layout (format version 1)::
+
+    b"KUNDFOKUS-MODEL\\n"          magic line
+    pickle of a header dict        plain Python values only: format, versions, metadata
+    joblib stream of the model     the fitted estimator
+
+The header is read first and checked (format version, scikit-learn version) *before* the model is
+unpickled, so an incompatible file gives a clear :class:`IncompatibleModelError` instead of a
+confusing unpickling error or, worse, a model that silently behaves differently.
+
+Model files are pickles: load only files you (or your own kundfokus store) wrote. Never load a model
+file from an untrusted source.
+
+Metadata (see :func:`build_metadata`): ``axis``, ``classes``, ``training_fingerprint`` (SHA-256
+over the sorted hashes of the ``(text, label)`` rows, so the same training set in any order has the
+same fingerprint), ``training_size``, ``label_counts``, ``created_at`` (UTC, ISO 8601),
+``evaluation`` (figures such as out-of-fold accuracy and ECE) and ``version`` (the model version
+number, kept by the store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+
+from kundfokus import __version__ as KUNDFOKUS_VERSION
+from kundfokus.errors import InputError
+
+__all__ = [
+    "FORMAT_VERSION",
+    "IncompatibleModelError",
+    "build_metadata",
+    "load_model",
+    "read_metadata",
+    "save_model",
+    "training_fingerprint",
+]
+
+MAGIC = b"KUNDFOKUS-MODEL\n"
+FORMAT_VERSION = 1
+
+
+class IncompatibleModelError(InputError):
+    """A model file that this installation cannot load safely (other format or library version)."""
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def training_fingerprint(texts: Iterable[str], labels: Iterable[Any]) -> str:
+    """Order-independent SHA-256 fingerprint of a training set of ``(text, label)`` rows.
+
+    Parameters
+    ----------
+    texts, labels : iterables of the same length
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Examples
+    --------
+    >>> a = training_fingerprint(["hej", "card lost"], ["greeting", "lost_card"])
+    >>> b = training_fingerprint(["card lost", "hej"], ["lost_card", "greeting"])
+    >>> a == b, len(a)
+    (True, 64)
+    >>> a == training_fingerprint(["hej", "card lost"], ["greeting", "other"])
+    False
+    """
+    rows = sorted(
+        hashlib.sha256(f"{t}\x1f{lab}".encode()).hexdigest()
+        for t, lab in zip(texts, labels, strict=True)
+    )
+    h = hashlib.sha256()
+    for r in rows:
+        h.update(r.encode())
+    return h.hexdigest()
+
+
+def build_metadata(
+    model: Any,
+    texts: Iterable[str],
+    labels: Iterable[Any],
+    *,
+    evaluation: dict[str, Any] | None = None,
+    version: int | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The metadata dict for :func:`save_model`, computed from a fitted model and its training set.
+
+    Parameters
+    ----------
+    model : fitted ContactClassifier (or any estimator with ``classes_``)
+    texts, labels : the training rows
+    evaluation : dict, optional
+        Figures to keep with the model; by default the model's out-of-fold accuracy and ECE
+        (``oof_accuracy_``, ``oof_ece_``) when it has them.
+    version : int, optional
+        Version number of the model (the store assigns it).
+    **extra
+        Any further JSON-ready values to keep.
+
+    Returns
+    -------
+    dict
+    """
+    texts = list(texts)
+    labels = [str(v) for v in labels]
+    counts: dict[str, int] = {}
+    for lab in labels:
+        counts[lab] = counts.get(lab, 0) + 1
+    if evaluation is None:
+        evaluation = {
+            k: getattr(model, attr)
+            for k, attr in (
+                ("oof_accuracy", "oof_accuracy_"),
+                ("oof_ece", "oof_ece_"),
+                ("threshold", "threshold_"),
+                ("temperature", "temperature_"),
+            )
+            if getattr(model, attr, None) is not None
+        }
+    meta: dict[str, Any] = {
+        "axis": getattr(model, "axis", None),
+        "classes": [str(c) for c in getattr(model, "classes_", [])],
+        "training_fingerprint": training_fingerprint(texts, labels),
+        "training_size": len(texts),
+        "label_counts": dict(sorted(counts.items())),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "evaluation": evaluation,
+        "version": version,
+    }
+    if hasattr(model, "get_params"):
+        meta["params"] = {k: _plain(v) for k, v in model.get_params(deep=False).items()}
+    meta.update(extra)
+    return meta
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if isinstance(v, (tuple, list)):
+        return [_plain(x) for x in v]
+    return str(v)
+
+
+def save_model(model: Any, path: str | Path, *, metadata: dict[str, Any] | None = None) -> Path:
+    """Write ``model`` and its metadata to ``path`` atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    model : fitted estimator
+    path : str or Path
+        Target file (conventionally ``*.kfmodel``); parent folders are created.
+    metadata : dict, optional
+        From :func:`build_metadata` or your own; ``axis``, ``classes`` and ``created_at`` are
+        filled in from the model when missing.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kundfokus.contacts.classifier import ContactClassifier
+    >>> clf = ContactClassifier(calibration_folds=0).fit(["a b", "c d"], ["x", "y"])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = save_model(clf, Path(d) / "m.kfmodel", metadata={"version": 3})
+    ...     read_metadata(p)["version"], load_model(p).classes_.tolist()
+    (3, ['x', 'y'])
+    """
+    p = Path(path)
+    meta = dict(metadata or {})
+    meta.setdefault("axis", getattr(model, "axis", None))
+    meta.setdefault("classes", [str(c) for c in getattr(model, "classes_", [])])
+    meta.setdefault("created_at", datetime.now(UTC).isoformat(timespec="seconds"))
+    header = {
+        "format": "kundfokus-model",
+        "format_version": FORMAT_VERSION,
+        "kundfokus_version": KUNDFOKUS_VERSION,
+        "sklearn_version": sklearn.__version__,
+        "estimator": type(model).__name__,
+        "metadata": meta,
+    }
+    try:
+        header_bytes = pickle.dumps(header, protocol=5)
+    except Exception as exc:
+        raise InputError(f"metadata cannot be stored: {exc}") from exc
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(p.name + f".tmp{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(MAGIC)
+            fh.write(header_bytes)
+            joblib.dump(model, fh, compress=3)
+        tmp.replace(p)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return p
+
+
+def _read_header(fh: io.BufferedReader, path: Path) -> dict[str, Any]:
+    magic = fh.read(len(MAGIC))
+    if magic != MAGIC:
+        raise IncompatibleModelError(
+            "not a kundfokus model file",
+            file=str(path),
+            hint="train one with 'kundfokus contacts train'",
+        )
+    try:
+        header = pickle.load(fh)
+    except Exception as exc:
+        raise IncompatibleModelError(
+            f"the model file header is damaged: {exc}", file=str(path)
+        ) from exc
+    if not isinstance(header, dict) or header.get("format") != "kundfokus-model":
+        raise IncompatibleModelError("not a kundfokus model file", file=str(path))
+    return header
+
+
+def _check_header(header: dict[str, Any], path: Path) -> None:
+    fv = header.get("format_version")
+    if fv != FORMAT_VERSION:
+        raise IncompatibleModelError(
+            f"model file format {fv} cannot be read by kundfokus {KUNDFOKUS_VERSION}, "
+            f"which reads format {FORMAT_VERSION}",
+            file=str(path),
+            hint="retrain the model with this version",
+        )
+    saved = str(header.get("sklearn_version"))
+    if _minor(saved) != _minor(sklearn.__version__):
+        raise IncompatibleModelError(
+            f"the model was saved with scikit-learn {saved}, this installation has "
+            f"{sklearn.__version__}; models are only loaded with the same minor version",
+            file=str(path),
+            hint=f"retrain the model, or install scikit-learn=={saved}",
+        )
+
+
+def read_metadata(path: str | Path) -> dict[str, Any]:
+    """The metadata of a model file, plus ``format_version``, ``kundfokus_version``,
+    ``sklearn_version`` and ``estimator``, without loading the model.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such model file", file=str(p))
+    with open(p, "rb") as fh:
+        header = _read_header(fh, p)
+    out = dict(header.get("metadata") or {})
+    for k in ("format_version", "kundfokus_version", "sklearn_version", "estimator"):
+        out[k] = header.get(k)
+    return out
+
+
+def load_model(path: str | Path) -> Any:
+    """Load a model written by :func:`save_model`, after checking that it is compatible.
+
+    Raises
+    ------
+    InputError
+        When the file does not exist.
+    IncompatibleModelError
+        When the file is not a kundfokus model, has another format version, or was written with
+        another scikit-learn minor version.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such model file", file=str(p))
+    with open(p, "rb") as fh:
+        header = _read_header(fh, p)
+        _check_header(header, p)
+        try:
+            return joblib.load(fh)
+        except Exception as exc:
+            raise IncompatibleModelError(
+                f"the model in the file cannot be loaded: {exc}", file=str(p)
+            ) from exc
