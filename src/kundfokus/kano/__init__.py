@@ -7,7 +7,16 @@ Public API: :data:`WORDINGS` (answer texts in Swedish and English), the evaluati
 
 from __future__ import annotations
 
+from kundfokus.kano.analysis import (
+    FEATURE_COLUMNS,
+    RULES,
+    KanoResult,
+    analyze,
+    analyze_counts,
+    labels_from_frame,
+)
 from kundfokus.kano.answers import ANSWER_KEYS, RECOGNISED, WORDINGS, answer_code, importance_value
+from kundfokus.kano.priorities import CATEGORY_NAMES, priorities, sentence
 from kundfokus.kano.tables import (
     CATEGORIES,
     EVALUATION_TABLES,
@@ -19,12 +28,21 @@ from kundfokus.kano.tables import (
 __all__ = [
     "ANSWER_KEYS",
     "CATEGORIES",
+    "CATEGORY_NAMES",
     "EVALUATION_TABLES",
+    "FEATURE_COLUMNS",
     "POULIOT_TABLE",
     "RECOGNISED",
+    "RULES",
     "STANDARD_TABLE",
     "WORDINGS",
+    "KanoResult",
+    "analyze",
+    "analyze_counts",
     "answer_code",
     "classify",
     "importance_value",
+    "labels_from_frame",
+    "priorities",
+    "sentence",
 ]
