@@ -1,0 +1,207 @@
+"""Built-in first-guess rules: cues per axis, negation, confidences, the estimator interface."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kundfokus.contacts.rules import (
+    AXES,
+    MOOD,
+    PURPOSE_TYPES,
+    TREATMENT,
+    URGENCY,
+    RuleGuess,
+    RuleModel,
+    guess,
+    guess_frame,
+)
+from kundfokus.errors import InputError
+
+
+def test_label_constants():
+    assert PURPOSE_TYPES == ("problem", "need", "intent", "question")
+    assert URGENCY == ("now", "today", "no_rush")
+    assert MOOD == ("negative", "neutral", "positive")
+    assert TREATMENT == ("quick", "personal", "guided", "self_service")
+    assert list(AXES) == ["purpose", "urgency", "mood", "treatment"]
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Hur gör jag för att byta adress?", "question"),
+        ("What are the fees for transfers abroad?", "question"),
+        ("Kan jag betala med Swish?", "question"),
+        ("Appen fungerar inte", "problem"),
+        ("You charged me twice for the same order", "problem"),
+        ("Ni har dragit pengar dubbelt", "problem"),
+        ("My parcel still hasn't arrived", "problem"),
+        ("Paketet har fortfarande inte kommit", "problem"),
+        ("Jag vill säga upp mitt abonnemang", "intent"),
+        ("I want to cancel my subscription", "intent"),
+        ("Jag vill beställa ett extrakort", "intent"),
+        ("Jag behöver ett intyg till banken", "need"),
+        ("I need a certificate for my landlord", "need"),
+    ],
+)
+def test_purpose(text, label):
+    g = guess(text)["purpose"]
+    assert g.label == label, (text, g)
+    assert g.evidence, "a cue-based guess names its evidence"
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Mitt kort är stulet", "now"),
+        ("Block my card immediately", "now"),
+        ("Det är akut", "now"),
+        ("I need it asap", "now"),
+        ("Kan ni fixa det idag?", "today"),
+        ("I need the certificate before tomorrow", "today"),
+        ("Ingen brådska, svara när ni har tid", "no_rush"),
+        ("Vad kostar ett extrakort?", "no_rush"),
+    ],
+)
+def test_urgency(text, label):
+    assert guess(text)["urgency"].label == label
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Det här är helt oacceptabelt", "negative"),
+        ("I'm really disappointed", "negative"),
+        ("Tack så mycket, ni är fantastiska", "positive"),
+        ("Great service, thank you so much", "positive"),
+        ("Jag vill byta adress", "neutral"),
+        ("Inte bra alls", "negative"),  # negation flips
+        ("I'm not happy with this", "negative"),
+        ("The app is not bad", "positive"),
+    ],
+)
+def test_mood(text, label):
+    assert guess(text)["mood"].label == label
+
+
+def test_exclamation_strengthens_mood():
+    calm = guess("Jag är besviken")["mood"]
+    loud = guess("Jag är besviken!!!")["mood"]
+    assert calm.label == loud.label == "negative"
+    assert loud.confidence > calm.confidence
+    # an exclamation alone is no mood
+    assert guess("Hej!")["mood"].label == "neutral"
+
+
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("Spärra mitt kort", "quick"),
+        ("Hur gör jag för att komma igång med appen?", "guided"),
+        ("I want to speak to a real person about my complaint", "personal"),
+        ("Min man har gått bort och jag behöver hjälp med dödsboet", "personal"),
+        ("Var hittar jag mina fakturor i appen?", "self_service"),
+    ],
+)
+def test_treatment(text, label):
+    assert guess(text)["treatment"].label == label
+
+
+def test_no_cue_gives_default_with_low_confidence():
+    g = guess("Hej")
+    assert g["urgency"].label == "no_rush" and g["mood"].label == "neutral"
+    assert g["purpose"].confidence <= 0.3
+    assert all(x.evidence == [] for x in g.values())
+
+
+def test_more_agreeing_cues_raise_confidence():
+    one = guess("Spärra kortet nu")["urgency"]
+    two = guess("Spärra kortet nu, det är akut, kortet är stulet")["urgency"]
+    assert one.label == two.label == "now"
+    assert 0.3 < one.confidence < two.confidence < 1
+
+
+def test_lang_restricts_cues():
+    assert guess("Jag vill säga upp", lang="en")["purpose"].evidence == []
+    assert guess("Jag vill säga upp", lang="sv")["purpose"].label == "intent"
+    with pytest.raises(InputError):
+        guess("x", lang="de")
+
+
+def test_swedish_contact_through_redaction_language_and_rules():
+    from kundfokus.contacts.language import detect_language
+    from kundfokus.contacts.redaction import redact
+
+    text = (
+        "Hej! Mitt kort är stulet, spärra det nu. Mitt personnummer är 19811218-9876, "
+        "ring mig på 070-123 45 67"
+    )
+    clean = redact(text)
+    assert "19811218-9876" not in clean and "070-123 45 67" not in clean
+    assert "[PERSONNUMMER]" in clean and "[PHONE]" in clean
+    assert detect_language(clean) == "sv"
+    g = guess(clean, lang="sv")
+    assert g["purpose"].label in ("problem", "intent")
+    assert g["urgency"].label == "now"
+    assert g["mood"].label == "negative"
+    assert isinstance(g["purpose"], RuleGuess) and g["purpose"].source == "rules"
+
+
+def test_english_contact_end_to_end():
+    from kundfokus.contacts.language import detect_language
+    from kundfokus.contacts.redaction import redact
+
+    text = "I was charged twice!! Call me on +44 20 7946 0958 today, this is unacceptable."
+    clean = redact(text)
+    assert clean == "I was charged twice!! Call me on [PHONE] today, this is unacceptable."
+    assert detect_language(clean) == "en"
+    g = guess(clean)
+    assert (g["purpose"].label, g["urgency"].label, g["mood"].label) == (
+        "problem",
+        "today",
+        "negative",
+    )
+
+
+def test_rule_model_is_a_classifier():
+    texts = ["Appen fungerar inte", "Jag vill säga upp", "Hur gör jag?", "Jag behöver hjälp"]
+    m = RuleModel("purpose").fit(texts)
+    assert list(m.classes_) == list(PURPOSE_TYPES)
+    pred = m.predict(texts)
+    assert list(pred) == ["problem", "intent", "question", "need"]
+    proba = m.predict_proba(texts)
+    assert proba.shape == (4, 4)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (np.array(m.classes_)[proba.argmax(axis=1)] == pred).all()
+    assert m.score(texts, ["problem", "intent", "question", "problem"]) == 0.75
+    assert m.get_params() == {"axis": "purpose", "lang": None}
+
+
+def test_rule_model_works_with_sklearn_tools():
+    from sklearn.base import clone
+
+    m = clone(RuleModel("mood", lang="sv"))
+    assert m.axis == "mood" and m.lang == "sv"
+
+
+def test_rule_model_errors():
+    with pytest.raises(InputError):
+        RuleModel("colour").predict(["x"])
+    with pytest.raises(InputError) as err:
+        RuleModel("urgency").fit(["a", "b"], ["now", "later"])
+    assert err.value.row == 2 and err.value.value == "later"
+    with pytest.raises(InputError):
+        RuleModel().predict("a single string")
+    with pytest.raises(InputError) as err:
+        RuleModel().predict(["ok", None])
+    assert err.value.row == 2
+
+
+def test_guess_frame_is_tidy():
+    df = guess_frame(["Spärra kortet nu!", "Hur gör jag?"])
+    assert list(df.columns) == ["row", "axis", "label", "confidence", "source", "evidence"]
+    assert len(df) == 8
+    assert set(df["source"]) == {"rules"}
+    assert df.loc[(df.row == 2) & (df.axis == "purpose"), "label"].item() == "question"
+    assert df["confidence"].between(0, 1).all()
