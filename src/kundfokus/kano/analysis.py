@@ -457,7 +457,8 @@ def _locate_first_bad(
     bad: dict[str, dict[str, int]],
 ) -> InputError:
     """Find the first row holding a value that could not be read (only on the error path)."""
-    cols = list(bad)
+    names = list(frame.collect_schema().names())
+    cols = sorted(bad, key=names.index)
     data = _collect(frame.select(*[_as_text(frame, c).alias(c) for c in cols]))
     best: tuple[int, int, str, str] | None = None
     for order, col in enumerate(cols):
