@@ -137,3 +137,148 @@ def test_charts_render_to_svg_and_png(tmp_path):
         png = save_chart(spec, tmp_path / f"{name}.png", scale=1)
         assert "<svg" in svg.read_text(encoding="utf-8")
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --------------------------------------------------------------------------------------------------
+# the report
+
+
+def _answers(n_per_group: int = 60) -> pd.DataFrame:
+    """Raw answers in two situations: 'weekend' is must-be when the card is lost, indifferent
+    otherwise; 'chat' is attractive everywhere."""
+    rows = []
+    for situation in ("lost card", "moving"):
+        for i in range(n_per_group):
+            weekend = (
+                ("I expect it", "I dislike it")
+                if situation == "lost card"
+                else (
+                    "I am neutral",
+                    "I am neutral",
+                )
+            )
+            if i % 10 == 0:  # a little noise
+                weekend = ("I like it", "I dislike it")
+            rows.append(
+                {
+                    "respondent": f"{situation[:1]}{i}",
+                    "situation": situation,
+                    "weekend_functional": weekend[0],
+                    "weekend_dysfunctional": weekend[1],
+                    "weekend_importance": "8" if situation == "lost card" else "3",
+                    "chat_functional": "I like it",
+                    "chat_dysfunctional": "I am neutral" if i % 4 else "I dislike it",
+                    "chat_importance": "6",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+LABELS = {"weekend": "weekend opening hours", "chat": "chat with a person"}
+
+
+def _section_titles(sections):
+    return [s.title for s in sections]
+
+
+def test_kano_sections_summary_priorities_and_notes():
+    from kundfokus.kano import analyze
+    from kundfokus.kano.report import kano_sections
+
+    res = analyze(_answers(), labels=LABELS, importance_scale=(1, 9))
+    sections = kano_sections(res)
+    assert _section_titles(sections) == [
+        "Summary",
+        "Priorities",
+        "Kano plot and category shares",
+        "All figures",
+        "Data quality",
+    ]
+    summary = sections[0]
+    assert "120 customers" in summary.paragraphs[0]
+    assert "standard evaluation table" in summary.paragraphs[1]
+    assert "Attractive: chat with a person" in summary.bullets
+    # 120 < 200 respondents: the report warns that categories are unstable
+    assert any("Chapman 2022" in p for p in summary.paragraphs)
+    pri = sections[1]
+    assert pri.bullets[0].startswith("1. ") and "'" in pri.bullets[0]
+    assert len(pri.bullets) == 2
+    assert len(sections[2].charts) == 2
+    table = sections[3].tables[0].frame
+    assert list(table["feature"]) == ["weekend", "chat"]
+    assert {"better", "worse", "category", "importance"} <= set(table.columns)
+    assert sections[-1].paragraphs[0].startswith("Every answer could be read")
+
+
+def test_kano_sections_group_comparison_and_swedish():
+    from kundfokus.kano import analyze
+    from kundfokus.kano.report import kano_sections
+
+    answers = _answers()
+    overall = analyze(answers, labels=LABELS)
+    grouped = analyze(answers, labels=LABELS, by="situation")
+    sections = kano_sections(overall, "sv", groups=grouped)
+    titles = _section_titles(sections)
+    assert titles[0] == "Sammanfattning" and "Beror kategorin på situation?" in titles
+    comparison = sections[titles.index("Beror kategorin på situation?")]
+    assert any(
+        b.startswith("'weekend opening hours' byter kategori") and "lost card: M" in b
+        for b in comparison.bullets
+    )
+    assert not any("chat with a person" in b and "byter" in b for b in comparison.bullets)
+    assert comparison.charts and comparison.charts[0].spec["facet"]["field"] == "situation"
+    # a grouped result on its own: the summary lists the feature under 'depends on'
+    own = kano_sections(grouped, "en")
+    assert any(b.startswith("Depends on situation: weekend opening hours") for b in own[0].bullets)
+    assert "Priorities" in _section_titles(own)
+    assert [s.title for s in own[1].subsections] == ["situation: lost card", "situation: moving"]
+
+
+def test_kano_sections_report_invalid_and_removed():
+    from kundfokus.kano import analyze
+    from kundfokus.kano.report import kano_sections
+
+    answers = _answers(30)
+    answers.loc[3, "chat_functional"] = "maybe"
+    # two respondents whose answers are all questionable
+    answers.loc[[5, 6], ["weekend_functional", "weekend_dysfunctional"]] = "I like it"
+    answers.loc[[5, 6], ["chat_functional", "chat_dysfunctional"]] = "I like it"
+    res = analyze(answers, on_invalid="missing", exclude="Q", respondent_column="respondent")
+    notes = kano_sections(res)[-1]
+    assert notes.paragraphs[0].startswith("1 answers could not be read")
+    assert any("chat_functional" in b and "'maybe'" in b for b in notes.bullets)
+    assert any("2 respondents were left out" in p for p in notes.paragraphs)
+    assert set(notes.tables[0].frame["respondent"]) == {"l5", "l6"}
+
+
+def test_write_kano_report_html(tmp_path):
+    import json
+
+    from kundfokus.kano import analyze
+    from kundfokus.kano.report import write_kano_report
+
+    answers = _answers()
+    res = analyze(answers, labels=LABELS, by="situation")
+    path = write_kano_report(res, tmp_path / "out" / "kano.html", lang="sv")
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and 'lang="sv"' in page
+    assert "<h1>Kano-analys</h1>" in page
+    assert page.count("<svg") == 2
+    assert "Prioriteringar" in page and "Beror kategorin på situation?" in page
+    start = page.index("application/vnd.vegalite+json'>") + len("application/vnd.vegalite+json'>")
+    spec = json.loads(page[start : page.index("</script>", start)])
+    assert spec["facet"]["field"] == "situation"
+    assert not list(tmp_path.glob("out/*.tmp"))
+
+
+def test_cli_kano_analyze_html_uses_the_report(tmp_path):
+    from typer.testing import CliRunner
+
+    from kundfokus.cli import app
+
+    src = tmp_path / "answers.csv"
+    _answers().to_csv(src, index=False)
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(app, ["kano", "analyze", str(src), "--format", "html", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "Kano analysis" in out.read_text(encoding="utf-8")

@@ -1,0 +1,512 @@
+"""The Kano analysis as report sections and a self-contained HTML report, in Swedish or English.
+
+:func:`kano_sections` turns a :class:`~kundfokus.kano.analysis.KanoResult` into
+:class:`kundfokus.report.Section` objects: a plain-language summary (how many answered, which table
+and rule, which features are must-be, performance, attractive, indifferent), the priorities with
+one sentence each, the Kano plot and category bars, the full table, the group comparison (when the
+analysis used ``by``) and notes on unreadable answers and removed respondents.
+:func:`write_kano_report` writes them as one HTML page. Other reports (``kundfokus demo``) combine
+these sections with those of other methods.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kundfokus.charts.kano import CATEGORY_ORDER, category_bars, category_name, kano_plot
+from kundfokus.i18n import check_lang, tr
+from kundfokus.kano.analysis import KanoResult
+from kundfokus.kano.priorities import SMALL_N
+from kundfokus.report import Chart, Section, Table, write_report
+
+__all__ = ["format_p", "kano_sections", "write_kano_report"]
+
+_TEXT: dict[str, dict[str, str]] = {
+    "title": {"en": "Kano analysis", "sv": "Kano-analys"},
+    "summary": {"en": "Summary", "sv": "Sammanfattning"},
+    "answered": {
+        "en": "Between {min_n} and {n} customers gave a complete answer pair (both questions) "
+        "for each of the {k} features.",
+        "sv": "Mellan {min_n} och {n} kunder gav ett fullständigt svarspar (båda frågorna) för "
+        "var och en av de {k} egenskaperna.",
+    },
+    "answered_same": {
+        "en": "{n} customers gave a complete answer pair (both questions) for each of the {k} "
+        "features.",
+        "sv": "{n} kunder gav ett fullständigt svarspar (båda frågorna) för var och en av de {k} "
+        "egenskaperna.",
+    },
+    "method": {
+        "en": "Each answer pair was classified with {table} (Berger et al. 1993); the category of "
+        "a feature is {rule}. A label like 'O/M' means the two largest categories are not "
+        "significantly apart (Fong 1996).",
+        "sv": "Varje svarspar klassades med {table} (Berger m.fl. 1993); en egenskaps kategori "
+        "är {rule}. En etikett som 'O/M' betyder att de två största kategorierna inte skiljer "
+        "sig signifikant (Fong 1996).",
+    },
+    "table_standard": {"en": "the standard evaluation table", "sv": "standardtabellen"},
+    "table_pouliot": {
+        "en": "Pouliot's stricter evaluation table",
+        "sv": "Pouliots striktare utvärderingstabell",
+    },
+    "table_none": {"en": "a tallied table", "sv": "en färdigräknad tabell"},
+    "rule_mode": {
+        "en": "the most frequent category",
+        "sv": "den vanligaste kategorin",
+    },
+    "rule_moai": {
+        "en": "the most frequent category, with M > O > A > I when the top categories are close "
+        "(Matzler et al. 1996)",
+        "sv": "den vanligaste kategorin, med M > O > A > I när de största ligger nära varandra "
+        "(Matzler m.fl. 1996)",
+    },
+    "rule_oam": {
+        "en": "the largest of O, A, M when O+A+M outnumbers I+R+Q, else the largest of I, R, Q",
+        "sv": "den största av O, A, M när O+A+M är fler än I+R+Q, annars den största av I, R, Q",
+    },
+    "bullet": {"en": "{name}: {features}", "sv": "{name}: {features}"},
+    "none": {"en": "none", "sv": "inga"},
+    "depends": {
+        "en": "Depends on {by}: {items}",
+        "sv": "Beror på {by}: {items}",
+    },
+    "small_n": {
+        "en": "Fewer than {small} customers answered: Kano categories are not stable at this "
+        "sample size (Chapman 2022); treat them as a first indication.",
+        "sv": "Färre än {small} kunder svarade: Kano-kategorier är inte stabila vid så få svar "
+        "(Chapman 2022); se dem som en första fingervisning.",
+    },
+    "priorities": {"en": "Priorities", "sv": "Prioriteringar"},
+    "priorities_intro": {
+        "en": "What to act on first: must-be features (fix what is missing), then performance "
+        "features (improve), then attractive ones (delight); indifferent features last.",
+        "sv": "Vad ni bör göra först: baskrav (åtgärda det som saknas), sedan prestanda "
+        "(förbättra), sedan attraktiva egenskaper (glädja); likgiltiga egenskaper sist.",
+    },
+    "priorities_group": {"en": "{group}", "sv": "{group}"},
+    "charts": {"en": "Kano plot and category shares", "sv": "Kano-diagram och kategoriandelar"},
+    "plot_caption": {
+        "en": "Better (share who are more satisfied when the feature is there) against |Worse| "
+        "(share who are dissatisfied when it is missing); bubble size is the stated importance.",
+        "sv": "Better (andel som blir mer nöjda när egenskapen finns) mot |Worse| (andel som blir "
+        "missnöjda när den saknas); bubblans storlek är den angivna vikten.",
+    },
+    "bars_caption": {
+        "en": "Share of answers in each Kano category per feature.",
+        "sv": "Andel svar i varje Kano-kategori per egenskap.",
+    },
+    "table": {"en": "All figures", "sv": "Alla siffror"},
+    "table_caption": {
+        "en": "A, O, M, I, R, Q: number of answers per category; better/worse: Berger's "
+        "coefficients; category_strength: lead of the top category (Lee & Newcomb 1997); "
+        "fong_significant: whether that lead is significant (Fong 1996); importance: mean stated "
+        "importance. See docs/kano.md.",
+        "sv": "A, O, M, I, R, Q: antal svar per kategori; better/worse: Bergers koefficienter; "
+        "category_strength: försprånget för den största kategorin (Lee & Newcomb 1997); "
+        "fong_significant: om försprånget är signifikant (Fong 1996); importance: genomsnittlig "
+        "angiven vikt. Se docs/kano.md.",
+    },
+    "groups": {
+        "en": "Does the category depend on {by}?",
+        "sv": "Beror kategorin på {by}?",
+    },
+    "groups_intro": {
+        "en": "For each feature, the distribution of answers over the categories was compared "
+        "between the groups (chi-square test, or an exact/Monte Carlo version when groups are "
+        "small; significance level {alpha}).",
+        "sv": "För varje egenskap jämfördes svarens fördelning över kategorierna mellan grupperna "
+        "(chi-två-test, eller en exakt/Monte Carlo-variant när grupperna är små; "
+        "signifikansnivå {alpha}).",
+    },
+    "changed": {
+        "en": "'{label}' changes category with {by} ({p}): {categories}.",
+        "sv": "'{label}' byter kategori beroende på {by} ({p}): {categories}.",
+    },
+    "differs_ns": {
+        "en": "'{label}' gets different categories in different groups ({categories}), but the "
+        "difference is not significant ({p}).",
+        "sv": "'{label}' får olika kategorier i olika grupper ({categories}), men skillnaden är "
+        "inte signifikant ({p}).",
+    },
+    "no_change": {
+        "en": "No feature changes category significantly with {by}.",
+        "sv": "Ingen egenskap byter kategori signifikant beroende på {by}.",
+    },
+    "notes": {"en": "Data quality", "sv": "Datakvalitet"},
+    "all_read": {
+        "en": "Every answer could be read; empty answers count as missing.",
+        "sv": "Alla svar gick att läsa; tomma svar räknas som saknade.",
+    },
+    "invalid": {
+        "en": "{total} answers could not be read and were treated as missing:",
+        "sv": "{total} svar gick inte att läsa och räknades som saknade:",
+    },
+    "invalid_item": {
+        "en": "column {column}: {count} (for example {examples})",
+        "sv": "kolumnen {column}: {count} (till exempel {examples})",
+    },
+    "removed": {
+        "en": "{n} respondents were left out because more than half of their answers were "
+        "{category}:",
+        "sv": "{n} svarande togs bort eftersom mer än hälften av deras svar var {category}:",
+    },
+    "none_removed": {
+        "en": "No respondents were left out.",
+        "sv": "Inga svarande togs bort.",
+    },
+    "limits": {
+        "en": "Keep in mind: categories depend on the question wording and order; a category "
+        "strength threshold is not a significance test.",
+        "sv": "Tänk på: kategorierna beror på frågornas formulering och ordning; en tröskel för "
+        "kategoristyrka är inget signifikanstest.",
+    },
+}
+
+_TABLE_COLUMNS = (
+    "feature",
+    "label",
+    "n",
+    *CATEGORY_ORDER,
+    "category",
+    "better",
+    "worse",
+    "category_strength",
+    "total_strength",
+    "fong_significant",
+    "importance",
+)
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None or v is pd.NA:
+        return True
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _label_of(row: Any) -> str:
+    label = row.get("label")
+    return str(row["feature"]) if _is_missing(label) or str(label) == "" else str(label)
+
+
+def _main(category: Any) -> str | None:
+    if _is_missing(category):
+        return None
+    return str(category).split("/")[0]
+
+
+def format_p(value: Any) -> str:
+    """A p-value for readers: ``p = 0.012`` or ``p < 0.001`` (``–`` when missing)."""
+    if _is_missing(value):
+        return "–"
+    v = float(value)
+    return "p < 0.001" if v < 0.001 else f"p = {v:.3f}"
+
+
+def _respondents(frame: pd.DataFrame, by: tuple[str, ...]) -> tuple[int, int]:
+    """(most, fewest) complete answer pairs per feature, summed over groups."""
+    if frame.empty:
+        return 0, 0
+    per_feature = frame.groupby("feature", sort=False)["n"].sum() if by else frame["n"]
+    return int(per_feature.max()), int(per_feature.min())
+
+
+def _summary(result: KanoResult, lang: str) -> Section:
+    frame = result.features
+    by = tuple(result.by)
+    n_max, n_min = _respondents(frame, by)
+    k = int(frame["feature"].nunique())
+    paragraphs = [
+        tr(_TEXT["answered_same"], lang, n=n_max, k=k)
+        if n_max == n_min
+        else tr(_TEXT["answered"], lang, n=n_max, k=k, min_n=n_min)
+    ]
+    table_key = f"table_{result.table}" if result.table in ("standard", "pouliot") else "table_none"
+    rule_key = f"rule_{result.rule}" if f"rule_{result.rule}" in _TEXT else "rule_mode"
+    paragraphs.append(
+        tr(_TEXT["method"], lang, table=tr(_TEXT[table_key], lang), rule=tr(_TEXT[rule_key], lang))
+    )
+    # Which features are in which category; with groups, features whose category differs
+    # between groups are listed separately.
+    per_category: dict[str, list[str]] = {c: [] for c in CATEGORY_ORDER}
+    depends: list[str] = []
+    for _feature, rows in frame.groupby("feature", sort=False):
+        label = _label_of(rows.iloc[0])
+        mains = [_main(c) for c in rows["category"]]
+        known = [m for m in mains if m is not None]
+        if not known:
+            continue
+        if len(set(known)) == 1:
+            per_category[known[0]].append(label)
+        else:
+            parts = [
+                f"{' / '.join(str(r[b]) for b in by)}: {category_name(r['category'], lang).lower()}"
+                for _, r in rows.iterrows()
+                if not _is_missing(r["category"])
+            ]
+            depends.append(f"{label} ({'; '.join(parts)})")
+    bullets = []
+    for c in ("M", "O", "A", "I"):
+        names = per_category[c]
+        bullets.append(
+            tr(
+                _TEXT["bullet"],
+                lang,
+                name=category_name(c, lang),
+                features=", ".join(names) if names else tr(_TEXT["none"], lang),
+            )
+        )
+    for c in ("R", "Q"):
+        if per_category[c]:
+            bullets.append(
+                tr(
+                    _TEXT["bullet"],
+                    lang,
+                    name=category_name(c, lang),
+                    features=", ".join(per_category[c]),
+                )
+            )
+    if depends:
+        bullets.append(tr(_TEXT["depends"], lang, by=", ".join(by), items="; ".join(depends)))
+    if 0 < n_max < SMALL_N:
+        paragraphs.append(tr(_TEXT["small_n"], lang, small=SMALL_N))
+    return Section(tr(_TEXT["summary"], lang), paragraphs=paragraphs, bullets=bullets)
+
+
+def _priorities(result: KanoResult, lang: str) -> Section:
+    pri = result.priorities(lang)
+    by = list(result.by)
+    section = Section(
+        tr(_TEXT["priorities"], lang), paragraphs=[tr(_TEXT["priorities_intro"], lang)]
+    )
+    if not by:
+        section.bullets = [f"{r['rank']}. {r['sentence']}" for r in pri.to_dict("records")]
+        return section
+    for key, rows in pri.groupby(by, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        name = " / ".join(str(v) for v in key)
+        section.subsections.append(
+            Section(
+                f"{', '.join(by)}: {name}",
+                bullets=[f"{r['rank']}. {r['sentence']}" for r in rows.to_dict("records")],
+            )
+        )
+    return section
+
+
+def _charts(result: KanoResult, lang: str) -> Section:
+    frame = result.features
+    return Section(
+        tr(_TEXT["charts"], lang),
+        charts=[
+            Chart(kano_plot(frame, lang=lang), caption=tr(_TEXT["plot_caption"], lang)),
+            Chart(category_bars(frame, lang=lang), caption=tr(_TEXT["bars_caption"], lang)),
+        ],
+    )
+
+
+def _full_table(result: KanoResult, lang: str) -> Section:
+    frame = result.features
+    cols = [*result.by, *(c for c in _TABLE_COLUMNS if c in frame.columns)]
+    if "importance" in cols and frame["importance"].isna().all():
+        cols.remove("importance")
+    return Section(
+        tr(_TEXT["table"], lang),
+        tables=[
+            Table(frame[cols].reset_index(drop=True), caption=tr(_TEXT["table_caption"], lang))
+        ],
+    )
+
+
+def _groups(result: KanoResult, lang: str, *, with_plot: bool = False) -> Section | None:
+    gt = result.group_tests
+    if gt is None or not result.by:
+        return None
+    by = ", ".join(result.by)
+    alpha = float(gt["alpha"].iloc[0]) if len(gt) else 0.05
+    bullets = []
+    for r in gt.to_dict("records"):
+        label = _label_of(r)
+        if r["changed"]:
+            bullets.append(
+                tr(
+                    _TEXT["changed"],
+                    lang,
+                    label=label,
+                    by=by,
+                    p=format_p(r["p_value"]),
+                    categories=r["categories"],
+                )
+            )
+        elif r["category_differs"]:
+            bullets.append(
+                tr(
+                    _TEXT["differs_ns"],
+                    lang,
+                    label=label,
+                    p=format_p(r["p_value"]),
+                    categories=r["categories"],
+                )
+            )
+    if not any(bool(v) for v in gt["changed"]):
+        bullets.insert(0, tr(_TEXT["no_change"], lang, by=by))
+    cols = [
+        c
+        for c in (
+            "feature",
+            "label",
+            "categories",
+            "test",
+            "statistic",
+            "dof",
+            "p_value",
+            "changed",
+            "note",
+        )
+        if c in gt.columns
+    ]
+    charts = []
+    if with_plot:
+        charts.append(
+            Chart(kano_plot(result.features, lang=lang), caption=tr(_TEXT["plot_caption"], lang))
+        )
+    return Section(
+        tr(_TEXT["groups"], lang, by=by),
+        paragraphs=[tr(_TEXT["groups_intro"], lang, alpha=alpha)],
+        bullets=bullets,
+        charts=charts,
+        tables=[Table(gt[cols].reset_index(drop=True))],
+    )
+
+
+def _notes(result: KanoResult, lang: str) -> Section:
+    section = Section(tr(_TEXT["notes"], lang))
+    invalid = result.invalid
+    if invalid is None or invalid.empty:
+        section.paragraphs.append(tr(_TEXT["all_read"], lang))
+    else:
+        section.paragraphs.append(tr(_TEXT["invalid"], lang, total=int(invalid["count"].sum())))
+        for r in invalid.to_dict("records"):
+            examples = r["examples"]
+            if isinstance(examples, (list, tuple)):
+                examples = ", ".join(repr(str(e)) for e in examples)
+            section.bullets.append(
+                tr(
+                    _TEXT["invalid_item"],
+                    lang,
+                    column=r["column"],
+                    count=r["count"],
+                    examples=examples,
+                )
+            )
+    removed = result.removed
+    if removed is not None and not removed.empty:
+        section.paragraphs.append(
+            tr(
+                _TEXT["removed"],
+                lang,
+                n=len(removed),
+                category=category_name(result.exclude or "Q", lang).lower(),
+            )
+        )
+        section.tables.append(Table(removed.reset_index(drop=True)))
+    elif result.exclude is not None:
+        section.paragraphs.append(tr(_TEXT["none_removed"], lang))
+    section.paragraphs.append(tr(_TEXT["limits"], lang))
+    return section
+
+
+def kano_sections(
+    result: KanoResult, lang: str = "en", *, groups: KanoResult | None = None
+) -> list[Section]:
+    """Report sections for a Kano analysis, in Swedish or English.
+
+    Parameters
+    ----------
+    result:
+        What :func:`kundfokus.kano.analyze` (or ``analyze_counts``) returned, with or without
+        ``by``.
+    lang:
+        ``"en"`` or ``"sv"``.
+    groups:
+        Optionally the same answers analysed with ``by=``: its group comparison (with a Kano plot
+        per group) is added after the overall results. When ``result`` itself used ``by``, its own
+        group comparison is shown and ``groups`` is not needed.
+
+    Returns
+    -------
+    list of Section
+        Summary, priorities, charts, full table, group comparison (only when the analysis used
+        ``by``) and data-quality notes, in that order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kundfokus.kano import analyze_counts
+    >>> tally = pd.DataFrame({"feature": ["app", "hotline"], "M": [95, 15], "O": [123, 24],
+    ...                       "A": [45, 121], "I": [33, 124], "R": [0, 6], "Q": [0, 6]})
+    >>> sections = kano_sections(analyze_counts(tally), lang="sv")
+    >>> [s.title for s in sections]
+    ['Sammanfattning', 'Prioriteringar', 'Kano-diagram och kategoriandelar', 'Alla siffror', 'Datakvalitet']
+    >>> sections[0].bullets[:2]
+    ['Baskrav: inga', 'Prestanda (endimensionell): app']
+    """
+    lang = check_lang(lang)
+    sections = [
+        _summary(result, lang),
+        _priorities(result, lang),
+        _charts(result, lang),
+        _full_table(result, lang),
+    ]
+    if result.by:
+        comparison = _groups(result, lang)
+    elif groups is not None:
+        comparison = _groups(groups, lang, with_plot=True)
+    else:
+        comparison = None
+    if comparison is not None:
+        sections.append(comparison)
+    sections.append(_notes(result, lang))
+    return sections
+
+
+def write_kano_report(
+    result: KanoResult,
+    path: str | Path,
+    lang: str = "en",
+    title: str | None = None,
+    *,
+    groups: KanoResult | None = None,
+) -> Path:
+    """Write the Kano report as one self-contained HTML file (whole or not at all).
+
+    Parameters
+    ----------
+    result:
+        A :class:`~kundfokus.kano.analysis.KanoResult`.
+    path:
+        The HTML file to write; folders are created.
+    lang:
+        ``"en"`` or ``"sv"``.
+    title:
+        Page title; "Kano analysis" / "Kano-analys" by default.
+    groups:
+        As in :func:`kano_sections`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    lang = check_lang(lang)
+    return write_report(
+        path,
+        title if title is not None else tr(_TEXT["title"], lang),
+        kano_sections(result, lang, groups=groups),
+        lang=lang,
+    )
