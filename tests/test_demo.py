@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from kundfokus.cli import app
+from kundfokus.demo import EXAMPLE_FILES, find_examples, run_demo
+from kundfokus.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "kundfokus-report"
+    res = CliRunner().invoke(app, ["demo", "-o", str(out)])
+    return res, out
+
+
+def test_demo_prints_priorities_first(demo_run):
+    res, out = demo_run
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0] == "Kano priorities (400 customers, 10 features)"
+    # the ten Kano priorities come first, must-be features at the top
+    ranked = [line for line in lines[2:12]]
+    assert [int(line.split(".")[0]) for line in ranked] == list(range(1, 11))
+    assert ranked[0].startswith(" 1. Keep '") and "login with BankID" in " ".join(ranked[:2])
+    text = res.stdout
+    assert text.index("Kano priorities") < text.index("Jobs to be done")
+    # the situation effect built into the example is found
+    assert re.search(r"- weekend opening hours: lost card: M; .*\(p < 0\.001\)", text)
+    assert "- a personal adviser: " in text and "mortgage application: O" in text
+    # the JTBD list is ordered by opportunity, highest first
+    opp = [float(m) for m in re.findall(r"opportunity (\d+\.\d)", text)]
+    assert len(opp) >= 5 and opp == sorted(opp, reverse=True)
+    assert f"Report: {out / 'report.html'}" in text
+
+
+def test_demo_report_holds_both_analyses(demo_run):
+    _, out = demo_run
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Kano: which features customers expect, value and love" in page
+    assert "Jobs to be done: where customers are under-served" in page
+    assert "Keep &#39;login with BankID&#39; working" in page or "Keep 'login with BankID'" in page
+    assert "Does the category depend on situation?" in page
+    specs = [
+        json.loads(m)
+        for m in re.findall(
+            r"<script type='application/vnd.vegalite\+json'>(.*?)</script>", page, flags=re.S
+        )
+    ]
+    # Kano plot, category bars, per-situation Kano plot, and at least one JTBD chart
+    assert len(specs) >= 4 and page.count("<svg") == len(specs)
+    kano_plots = [s for s in specs if "Kano plot" in json.dumps(s.get("title", ""))]
+    assert len(kano_plots) == 2
+    assert any(s.get("facet", {}).get("field") == "situation" for s in kano_plots)
+    assert not list(out.glob("*.tmp"))
+
+
+def test_demo_swedish_without_writing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run_demo(None, lang="sv")
+    assert result.report is None and not list(tmp_path.iterdir())
+    assert result.respondents == 400
+    labels = set(result.kano.features["label"])
+    assert "inloggning med BankID" in labels and "öppet på helger" in labels
+    assert set(result.kano_groups.changed_features) >= {"weekend", "adviser"}
+    cats = dict(zip(result.kano.features["feature"], result.kano.features["category"], strict=True))
+    assert cats["bankid"] == "M" and cats["callback"] == "O" and cats["same_agent"] == "A"
+    assert cats["video"] == "I"
+    assert {
+        "outcome",
+        "job",
+        "job_type",
+        "n",
+        "importance",
+        "satisfaction",
+        "opportunity",
+        "served",
+    } <= set(result.jtbd.columns)
+
+
+def test_find_examples_order_and_clear_error(tmp_path, monkeypatch):
+    repo_examples = find_examples()
+    assert all((repo_examples / f).is_file() for f in EXAMPLE_FILES)
+    copy = tmp_path / "ex"
+    copy.mkdir()
+    for f in EXAMPLE_FILES:
+        shutil.copy(repo_examples / f, copy / f)
+    monkeypatch.setenv("KUNDFOKUS_EXAMPLES", str(copy))
+    assert find_examples() == copy
+    (copy / "odi_answers.csv").unlink()
+    assert find_examples() == repo_examples  # falls back to the checkout
+    with pytest.raises(InputError, match="example data was not found") as ei:
+        find_examples(copy)
+    assert ei.value.file == str(copy / "odi_answers.csv")
+    res = CliRunner().invoke(app, ["demo", "--examples", str(copy), "-o", str(tmp_path / "o")])
+    assert res.exit_code != 0
+    assert not (tmp_path / "o").exists()
