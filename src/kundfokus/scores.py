@@ -283,7 +283,7 @@ def _count_answers(
                 row=row,
                 column=score,
                 value=raw,
-                hint="fix the value, or treat bad values as missing (invalid='missing')",
+                hint="fix the value, or leave bad values out: invalid='missing', --invalid-as-missing",
             )
     days: dict[str, date] = {}
     keys: list[str] = []
