@@ -28,6 +28,12 @@ from kundfokus.jtbd.odi import (
     served_label,
     wilson_interval,
 )
+from kundfokus.jtbd.report import (
+    inventory_sections,
+    jtbd_sections,
+    summary_sentences,
+    write_jtbd_report,
+)
 
 __all__ = [
     "DIRECTION_VERBS",
@@ -38,11 +44,15 @@ __all__ = [
     "JobInventory",
     "Outcome",
     "StatementWarning",
+    "inventory_sections",
+    "jtbd_sections",
     "opportunity",
     "opportunity_level",
     "opportunity_score",
     "parse_rating",
     "read_inventory",
     "served_label",
+    "summary_sentences",
     "wilson_interval",
+    "write_jtbd_report",
 ]
