@@ -186,11 +186,22 @@ _CARD = re.compile(
     + r"|\d{13,19})"
     + _E
 )
-_PNR = re.compile(_B + r"(?:(?:18|19|20)\d{6}|\d{6})(?: ?[-+] ?| )?\d{4}" + _E)
-_PHONE_SE = re.compile(_B + r"(?:\(0\d{1,3}\)|0\d{1,3})(?: ?[-/] ?| )?\d{2,8}(?:[ -]\d{2,4})*" + _E)
+_DASH = r"\-\u2010\u2011\u2013\u2212"  # hyphen, non-breaking hyphen, en dash, minus
+_PNR = re.compile(_B + r"(?:(?:18|19|20)\d{6}|\d{6})(?: ?[+" + _DASH + r"] ?| )?\d{4}" + _E)
+_PHONE_SE = re.compile(
+    _B
+    + r"(?:\(0\d{1,3}\)|0\d{1,3})(?: ?[/."
+    + _DASH
+    + r"] ?| )?\d{2,8}(?:[ "
+    + _DASH
+    + r"]\d{2,4})*"
+    + _E
+)
 _PHONE_INTL = re.compile(
     r"(?<![\w+])(?:\+ ?|\b00)[1-9]\d{0,2}(?: ?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,7}" + _E
 )
+# Swedish mobile in E.164 without the "+": 46 7X XXX XX XX (exactly eleven digits)
+_PHONE_SE_BARE = re.compile(_B + r"46 ?7[02369](?: ?\d){7}" + _E)
 _PHONE_NANP = re.compile(_B + r"(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}" + _E)
 
 # identifier words: a number right after one of these is an order/case/invoice number, not PII
@@ -201,7 +212,7 @@ _ID_CONTEXT = re.compile(
     r"bokningsnr|tracking|kolli|kollinummer|sändningsnummer|sändnings-id|spårningsnummer|"
     r"avi|avinummer|artikel|artikelnummer|article|item|kundnummer|kundnr|customer number|"
     r"account number|konto|kontonummer|avtal|avtalsnummer|contract|serial|serienummer|"
-    r"imei|id)\s*(?:nr\.?|nummer|number|no\.?|id|#)?\s*[:#.]?\s*(?:är|is)?\s*)$",
+    r"imei)\s*(?:nr\.?|nummer|number|no\.?|id|#)?\s*[:#.]?\s*(?:är|is)?\s*)$",
     re.IGNORECASE,
 )
 _PNR_CONTEXT = re.compile(
@@ -244,7 +255,12 @@ def _longest_valid_prefix(
     return None
 
 
+_PNR_SHAPE = re.compile(r"(?:\d{2})?\d{6} ?[+" + _DASH + r"] ?\d{4}")
+
+
 def _ok_phone_se(s: str) -> bool:
+    if _PNR_SHAPE.fullmatch(s):  # 050610-7121: a personnummer with a wrong check digit, no phone
+        return False
     d = _digits(s)
     if not 8 <= len(d) <= 10 or d[1] == "0":
         return False
@@ -257,6 +273,8 @@ def _ok_phone_se(s: str) -> bool:
 
 
 def _ok_phone_intl(s: str) -> bool:
+    if _PNR_SHAPE.fullmatch(s):  # 001125-1728
+        return False
     d = _digits(s.replace("(0)", ""))
     if s.startswith("00"):
         d = d[2:]
@@ -351,6 +369,7 @@ class Redactor:
         for pattern, ok in (
             (_PHONE_INTL, _ok_phone_intl),
             (_PHONE_SE, _ok_phone_se),
+            (_PHONE_SE_BARE, lambda s: True),
             (_PHONE_NANP, lambda s: True),
         ):
             for m in pattern.finditer(text):
