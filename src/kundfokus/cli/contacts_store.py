@@ -1,9 +1,330 @@
-"""CLI commands: contacts_store."""
+"""CLI commands over the contacts store: import, taxonomy, queue, correct, retrain, history,
+situations.
+
+Each command opens the store (``--db PATH`` or URL, else ``$KUNDFOKUS_DB``, else
+``kundfokus.db``), brings its schema up to date with the shipped migrations, calls one service
+function in one transaction and renders the result. No SQL and no statistics here.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
 import typer
+
+from kundfokus.cli._common import Format, emit, frame_text, records, to_json
+from kundfokus.errors import InputError
+
+DB_HELP = "SQLite file or database URL (default: $KUNDFOKUS_DB, else kundfokus.db)."
+AXIS_HELP = (
+    "Axis: reason, purpose, urgency, treatment, mood, tags; or a group: need, situation, all."
+)
+
+
+def _db_option() -> Any:
+    return typer.Option(None, "--db", help=DB_HELP, envvar="KUNDFOKUS_DB", show_envvar=False)
+
+
+def _parse_pairs(values: list[str] | None, what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values or []:
+        if "=" not in v:
+            raise InputError(f"expected AXIS=COLUMN for {what}", column=what, value=v)
+        k, col = v.split("=", 1)
+        out[k.strip()] = col.strip()
+    return out
+
+
+def _inference_text(items: list[dict[str, Any]]) -> str:
+    parts = []
+    for it in items:
+        src = it["source"] + (f" v{it['model_version']}" if it.get("model_version") else "")
+        parts.append(f"{it['axis']}={it['label']} ({src}, {it['confidence']:.2f})")
+    return "; ".join(parts)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to `app`."""
+    """Add this module's commands to ``app`` (the ``kundfokus contacts`` sub-app)."""
+
+    @app.command("import")
+    def import_cmd(
+        file: Path = typer.Argument(..., help="CSV, Parquet or JSON-lines file of contacts."),
+        db: str | None = _db_option(),
+        id_col: str = typer.Option("id", "--id-col", help="Column with the contact id."),
+        customer_col: str = typer.Option("customer_id", "--customer-col"),
+        time_col: str = typer.Option("timestamp", "--time-col"),
+        channel_col: str = typer.Option("channel", "--channel-col"),
+        text_col: str = typer.Option("text", "--text-col"),
+        label: list[str] | None = typer.Option(
+            None,
+            "--label",
+            help="AXIS=COLUMN for files that already carry labels, e.g. reason=category "
+            "(repeatable).",
+        ),
+        channels: str | None = typer.Option(
+            None, "--channels", help="Only allow these channels (comma-separated)."
+        ),
+        no_redact: bool = typer.Option(
+            False,
+            "--no-redact",
+            help="Administrators only: store texts without redacting personal data "
+            "(recorded on the import batch; needs --by).",
+        ),
+        no_rules: bool = typer.Option(False, "--no-rules", help="Do not store rule guesses."),
+        by: str | None = typer.Option(None, "--by", help="Who imports (recorded)."),
+        fmt: Format = typer.Option(Format.text, "--format"),
+    ) -> None:
+        """Import contacts: all rows or none; personal data redacted before storing."""
+        from kundfokus.contacts.importing import import_contacts
+        from kundfokus.io import read_table
+        from kundfokus.store.db import open_store, session_scope
+
+        if no_redact and not by:
+            raise InputError("--no-redact needs --by NAME (the administrator who decides)")
+        try:
+            frame = read_table(file)
+            url = open_store(db)
+            with session_scope(url) as session:
+                result = import_contacts(
+                    session,
+                    frame,
+                    source=file.name,
+                    columns={
+                        "id": id_col,
+                        "customer_id": customer_col,
+                        "timestamp": time_col,
+                        "channel": channel_col,
+                        "text": text_col,
+                    },
+                    channels=[c.strip() for c in channels.split(",")] if channels else None,
+                    label_columns=_parse_pairs(label, "--label"),
+                    redact=not no_redact,
+                    imported_by=by,
+                    rules=not no_rules,
+                )
+        except InputError as err:
+            raise err.with_file(str(file)) from None
+        if fmt == Format.json:
+            emit(to_json(result.to_dict()), None)
+            return
+        langs = ", ".join(f"{k} {v}" for k, v in result.languages.items())
+        chans = ", ".join(f"{k} {v}" for k, v in result.channels.items())
+        typer.echo(
+            f"imported {result.n_rows} contacts (batch {result.batch_id}; "
+            f"{'redacted' if result.redacted else 'NOT redacted'})\n"
+            f"languages: {langs}\nchannels: {chans}\n"
+            f"rule guesses: {result.n_rule_guesses}, labels: {result.n_labels}"
+        )
+
+    @app.command("taxonomy")
+    def taxonomy_cmd(
+        file: Path | None = typer.Argument(
+            None,
+            help="YAML: {axis: [label, or {label, name_en, name_sv, description}, ...]} "
+            "to add or update; without it, show the taxonomy.",
+        ),
+        db: str | None = _db_option(),
+        axis: str | None = typer.Option(None, "--axis", help=AXIS_HELP),
+        by: str | None = typer.Option(None, "--by"),
+        fmt: Format = typer.Option(Format.text, "--format"),
+    ) -> None:
+        """Show or set the labels allowed per axis (new labels can still come from corrections)."""
+        from kundfokus.io import read_yaml
+        from kundfokus.store.db import open_store, session_scope
+        from kundfokus.store.repositories import set_taxonomy, taxonomy
+
+        url = open_store(db)
+        with session_scope(url) as session:
+            if file is not None:
+                try:
+                    data = read_yaml(file)
+                    if not isinstance(data, dict):
+                        raise InputError("expected a mapping of axis -> list of labels")
+                    for ax, entries in data.items():
+                        if not isinstance(entries, list):
+                            raise InputError("expected a list of labels", column=str(ax))
+                        items = [e if isinstance(e, dict) else {"label": e} for e in entries]
+                        set_taxonomy(session, str(ax), items, who=by)
+                except InputError as err:
+                    raise err.with_file(str(file)) from None
+            df = taxonomy(session, axis)
+        _render(df, fmt, None)
+
+    @app.command("queue")
+    def queue_cmd(
+        db: str | None = _db_option(),
+        axis: str = typer.Option("need", "--axis", help=AXIS_HELP),
+        limit: int = typer.Option(20, "--limit", min=1),
+        measure: str = typer.Option(
+            "margin", "--measure", help="Uncertainty: margin, least_confident or entropy."
+        ),
+        w_uncertainty: float = typer.Option(1.0, "--w-uncertainty"),
+        w_disagreement: float = typer.Option(0.5, "--w-disagreement"),
+        w_diversity: float = typer.Option(0.5, "--w-diversity"),
+        lang: str = typer.Option("en", "--lang", help="en or sv"),
+        fmt: Format = typer.Option(Format.text, "--format"),
+        out: Path | None = typer.Option(None, "--out"),
+    ) -> None:
+        """Contacts to review next: most uncertain, rules and model disagreeing, not repetitive."""
+        from kundfokus.contacts.review import QueueWeights, review_queue
+        from kundfokus.store.db import open_store, session_scope
+
+        url = open_store(db)
+        with session_scope(url) as session:
+            q = review_queue(
+                session,
+                axis,
+                limit=limit,
+                measure=measure,
+                lang=lang,
+                weights=QueueWeights(w_uncertainty, w_disagreement, w_diversity),
+            )
+        if fmt == Format.json:
+            emit(to_json(records(q)), out)
+            return
+        if q.empty:
+            emit("the queue is empty / kön är tom", out)
+            return
+        if fmt == Format.text:
+            blocks = []
+            for r in q.itertuples(index=False):
+                blocks.append(
+                    f"#{r.rank}  {r.id}  score {r.score:.3f}\n"
+                    f"  text: {r.text}\n"
+                    f"  now:  {_inference_text(r.inferences)}\n"
+                    f"  why:  {r.why}"
+                )
+            emit("\n\n".join(blocks), out)
+            return
+        flat = q.assign(inferences=q["inferences"].map(_inference_text))
+        _render(flat, fmt, out, title="Review queue")
+
+    @app.command("correct")
+    def correct_cmd(
+        contact_id: str = typer.Argument(..., help="The contact's id (as imported)."),
+        axis: str = typer.Option(..., "--axis", help="One axis, e.g. reason or urgency."),
+        label: str = typer.Option(..., "--label", help="The right label (new labels allowed)."),
+        by: str = typer.Option(..., "--by", help="Who corrects."),
+        reason: str | None = typer.Option(None, "--reason", help="Why (optional)."),
+        db: str | None = _db_option(),
+        fmt: Format = typer.Option(Format.text, "--format"),
+    ) -> None:
+        """Correct one axis of one contact; recorded with who, when, before and after."""
+        from kundfokus.contacts.review import correct
+        from kundfokus.store.db import open_store, session_scope
+
+        url = open_store(db)
+        with session_scope(url) as session:
+            res = correct(session, contact_id, axis, label, by=by, reason=reason)
+        if fmt == Format.json:
+            emit(to_json(res.to_dict()), None)
+            return
+        before = f"{res.before} ({res.before_source})" if res.before else "nothing"
+        note = " (new label added to the taxonomy)" if res.new_label else ""
+        typer.echo(f"{res.contact_id} {res.axis}: {before} -> {res.after} by {res.who}{note}")
+
+    @app.command("retrain")
+    def retrain_cmd(
+        axis: str = typer.Option(..., "--axis", help="One axis, e.g. reason."),
+        db: str | None = _db_option(),
+        by: str | None = typer.Option(None, "--by"),
+        folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds."),
+        fmt: Format = typer.Option(Format.text, "--format"),
+    ) -> None:
+        """Train a new model version from every current label of the axis and re-infer."""
+        from kundfokus.contacts.review import retrain
+        from kundfokus.store.db import open_store, session_scope
+
+        url = open_store(db)
+        with session_scope(url) as session:
+            res = retrain(session, axis, by=by, n_splits=folds)
+        if fmt == Format.json:
+            emit(to_json(res.to_dict()), None)
+            return
+        ev = res.evaluation
+        same = (
+            f"\nnote: same label set as version {res.unchanged_since}"
+            if res.unchanged_since
+            else ""
+        )
+        typer.echo(
+            f"{res.axis}: model version {res.version} from {res.n_train} labelled contacts, "
+            f"{res.n_classes} classes (label set {res.fingerprint[:12]})\n"
+            f"{res.evaluation_method}: accuracy {ev['accuracy']:.3f}, "
+            f"macro F1 {ev['macro_f1']:.3f}\n"
+            f"re-inferred {res.n_inferred} contacts{same}"
+        )
+
+    @app.command("history")
+    def history_cmd(
+        axis: str = typer.Option(..., "--axis", help="One axis, e.g. reason."),
+        db: str | None = _db_option(),
+        fmt: Format = typer.Option(Format.text, "--format"),
+        out: Path | None = typer.Option(None, "--out"),
+    ) -> None:
+        """Model versions of an axis: accuracy at training time and on later corrections."""
+        from kundfokus.contacts.review import evaluation_history, history, record_live_evaluations
+        from kundfokus.store.db import open_store, session_scope
+
+        url = open_store(db)
+        with session_scope(url) as session:
+            record_live_evaluations(session, axis)
+            df = history(session, axis)
+            evs = evaluation_history(session, axis)
+        if fmt == Format.json:
+            emit(to_json({"versions": records(df), "evaluations": records(evs)}), out)
+            return
+        if df.empty:
+            emit(f"no model versions for {axis} yet (run: kundfokus contacts retrain)", out)
+            return
+        _render(df, fmt, out, title=f"Model history: {axis}")
+
+    @app.command("situations")
+    def situations_cmd(
+        db: str | None = _db_option(),
+        k: int | None = typer.Option(None, "--k", help="Number of situations (else silhouette)."),
+        k_min: int = typer.Option(2, "--k-min"),
+        k_max: int = typer.Option(8, "--k-max"),
+        period: str = typer.Option("month", "--period", help="week or month"),
+        lang: str = typer.Option("en", "--lang", help="en or sv"),
+        fmt: Format = typer.Option(Format.text, "--format"),
+        out: Path | None = typer.Option(None, "--out"),
+    ) -> None:
+        """Group contacts by situation and report needs, reasons, volumes and channels per group."""
+        from kundfokus.contacts.situations import (
+            situation_report_sections,
+            situations,
+            situations_frame,
+        )
+        from kundfokus.store.db import open_store, session_scope
+
+        url = open_store(db)
+        with session_scope(url) as session:
+            frame = situations_frame(session)
+        res = situations(frame, k=k, k_range=(k_min, k_max), period=period, lang=lang)
+        if fmt == Format.json:
+            emit(to_json(res.to_dict()), out)
+        elif fmt == Format.html:
+            from kundfokus.report import render_report
+
+            title = {"en": "Situations", "sv": "Situationer"}[lang]
+            emit(render_report(title, situation_report_sections(res, lang=lang), lang=lang), out)
+        elif fmt == Format.csv:
+            emit(res.summary.to_csv(index=False), out)
+        else:
+            emit(res.text(lang=lang), out)
+
+
+def _render(df: pd.DataFrame, fmt: Format, out: Path | None, *, title: str = "") -> None:
+    if fmt == Format.json:
+        emit(to_json(records(df)), out)
+    elif fmt == Format.csv:
+        emit(df.to_csv(index=False), out)
+    elif fmt == Format.html:
+        from kundfokus.report import Section, Table, render_report
+
+        emit(render_report(title or "kundfokus", [Section(title, tables=[Table(df)])]), out)
+    else:
+        emit(frame_text(df) if not df.empty else "(none)", out)

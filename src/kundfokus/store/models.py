@@ -1,0 +1,186 @@
+"""ORM models of the store (SQLAlchemy 2, typed ``Mapped[...]`` columns).
+
+The schema itself is created by the Alembic migrations in ``migrations/versions``; the test
+``tests/test_store.py`` checks that the migrations and these models agree.
+
+Axes: every contact is described along several *axes*, each a single label. The need axes are
+``purpose`` (problem / need / intent / question) and ``reason`` (the organisation's contact
+reason, ``other`` when none fits); the situation axes are ``urgency``, ``treatment``, ``mood`` and
+``tags`` (situation tags, stored as one ``|``-joined, sorted label such as
+``moving_house|new_customer``; ``none`` when there is no tag).
+
+All times are stored as naive UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NEED_AXES: tuple[str, ...] = ("purpose", "reason")
+SITUATION_AXES: tuple[str, ...] = ("urgency", "treatment", "mood", "tags")
+AXES: tuple[str, ...] = NEED_AXES + SITUATION_AXES
+AXIS_GROUPS: dict[str, tuple[str, ...]] = {"need": NEED_AXES, "situation": SITUATION_AXES}
+
+
+def utcnow() -> datetime:
+    """The current time as naive UTC (how the store keeps every time)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every store table."""
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(500))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    imported_by: Mapped[str | None] = mapped_column(String(200))
+    n_rows: Mapped[int] = mapped_column(Integer, default=0)
+    redacted: Mapped[bool] = mapped_column(Boolean, default=True)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="batch")
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(200), unique=True)
+    customer_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    timestamp: Mapped[datetime] = mapped_column(DateTime, index=True)
+    channel: Mapped[str] = mapped_column(String(50))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(10))
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+    batch: Mapped[ImportBatch] = relationship(back_populates="contacts")
+
+
+class TaxonomyLabel(Base):
+    """One allowed label on one axis (the organisation's taxonomy), with names for people."""
+
+    __tablename__ = "taxonomy_labels"
+    __table_args__ = (UniqueConstraint("axis", "label", name="uq_taxonomy_axis_label"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    axis: Mapped[str] = mapped_column(String(50))
+    label: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    name_sv: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    added_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class ModelVersion(Base):
+    """A trained classifier for one axis, with the fingerprint of the label set it learnt from."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (UniqueConstraint("axis", "version", name="uq_model_axis_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    axis: Mapped[str] = mapped_column(String(50))
+    version: Mapped[int] = mapped_column(Integer)
+    trained_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    trained_by: Mapped[str | None] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    n_train: Mapped[int] = mapped_column(Integer)
+    classes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    last_correction_id: Mapped[int] = mapped_column(Integer, default=0)
+    evaluation_method: Mapped[str] = mapped_column(String(200))
+    evaluation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Inference(Base):
+    """What rules or a model inferred for a contact on one axis. Rows are never overwritten:
+    the newest row per contact, axis and source is the current one, older rows keep history
+    (used to measure each model version on later corrections)."""
+
+    __tablename__ = "inferences"
+    __table_args__ = (Index("ix_inferences_contact_axis", "contact_id", "axis"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    axis: Mapped[str] = mapped_column(String(50))
+    label: Mapped[str] = mapped_column(String(200))
+    confidence: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))
+    model_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("model_versions.id"), index=True
+    )
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Label(Base):
+    """The current label a person (or an imported, already labelled file) gave a contact on one
+    axis; one row per contact and axis. Its history is in ``corrections``."""
+
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("contact_id", "axis", name="uq_label_contact_axis"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    axis: Mapped[str] = mapped_column(String(50))
+    label: Mapped[str] = mapped_column(String(200))
+    who: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Correction(Base):
+    """Audit row: who changed which axis of which contact, from what to what, when and why."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_axis", "axis"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    axis: Mapped[str] = mapped_column(String(50))
+    before: Mapped[str | None] = mapped_column(String(200))
+    before_source: Mapped[str | None] = mapped_column(String(20))
+    after: Mapped[str] = mapped_column(String(200))
+    who: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Evaluation(Base):
+    """Evaluation history of model versions: the training-time estimate (cross-validation) and
+    later measurements (accuracy on corrections made after the version was trained)."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    model_version_id: Mapped[int] = mapped_column(
+        ForeignKey("model_versions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(50))
+    computed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    n: Mapped[int] = mapped_column(Integer)
+    accuracy: Mapped[float | None] = mapped_column(Float)
+    macro_f1: Mapped[float | None] = mapped_column(Float)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

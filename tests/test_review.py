@@ -1,0 +1,289 @@
+"""The review loop end to end on real BANKING77 text: import, queue, correct, retrain, history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from kundfokus.cli import app
+from kundfokus.contacts.importing import import_contacts
+from kundfokus.contacts.review import (
+    QueueWeights,
+    correct,
+    history,
+    load_version,
+    rank_for_review,
+    record_live_evaluations,
+    retrain,
+    review_queue,
+    training_set,
+    uncertainty,
+)
+from kundfokus.errors import InputError
+from kundfokus.store import db
+from kundfokus.store.models import (
+    Contact,
+    Correction,
+    Evaluation,
+    Inference,
+    Label,
+    ModelVersion,
+    TaxonomyLabel,
+)
+from kundfokus.store.repositories import model_versions
+from kundfokus.store.testing import BACKENDS, temporary_store
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    with temporary_store(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def banking(test_data) -> pd.DataFrame:
+    """320 BANKING77 queries in 8 intents (tests/data/banking77_review_sample.md), as contacts;
+    the first 3 per intent carry their label, the rest are unlabelled."""
+    df = pd.read_csv(test_data / "banking77_review_sample.csv")
+    n = len(df)
+    df = df.assign(
+        id=[f"b{i:04d}" for i in range(n)],
+        customer_id=[f"c{i % 53}" for i in range(n)],
+        timestamp=[f"2024-{1 + i % 6:02d}-{1 + i % 28:02d} 10:00" for i in range(n)],
+        channel=[("chat", "email", "phone")[i % 3] for i in range(n)],
+    )
+    df["reason_label"] = df["category"].where(df.groupby("category").cumcount() < 3)
+    return df
+
+
+def guesses_of(session, version: int, ids: list[str]) -> dict[str, str]:
+    rows = session.execute(
+        sa.select(Contact.external_id, Inference.label, Inference.id)
+        .join(Contact, Contact.id == Inference.contact_id)
+        .join(ModelVersion, ModelVersion.id == Inference.model_version_id)
+        .where(ModelVersion.version == version, ModelVersion.axis == "reason")
+        .where(Contact.external_id.in_(ids))
+        .order_by(Inference.id)
+    ).all()
+    return {ext: label for ext, label, _ in rows}
+
+
+def test_review_loop_end_to_end(store, banking):
+    truth = dict(zip(banking["id"], banking["category"], strict=True))
+    with db.session_scope(store) as s:
+        res = import_contacts(
+            s, banking.drop(columns=["category"]), source="banking.csv",
+            label_columns={"reason": "reason_label"},
+        )  # fmt: skip
+        assert res.n_labels == 24
+
+    with db.session_scope(store) as s:
+        v1 = retrain(s, "reason", by="test")
+    assert (v1.version, v1.n_train, v1.n_classes, v1.n_inferred) == (1, 24, 8, 320)
+    assert "cross-validation" in v1.evaluation_method and 0 < v1.evaluation["accuracy"] <= 1
+
+    # the queue: unlabelled contacts only, most uncertain first, with reasons and inferences
+    with db.session_scope(store) as s:
+        q = review_queue(s, "reason", limit=40)
+    assert len(q) == 40 and q["rank"].tolist() == list(range(1, 41))
+    assert set(q["id"]).isdisjoint(banking.loc[banking["reason_label"].notna(), "id"])
+    assert q["id"].is_unique
+    assert all(any(i["source"] == "model" for i in inf) for inf in q["inferences"])
+    assert q["why"].str.contains("reason: model unsure").all()
+    assert q["uncertainty"].iloc[:5].mean() > 0.5
+
+    batch_a = q["id"].tolist()
+    with db.session_scope(store) as s:
+        for ext in batch_a:
+            correct(s, ext, "reason", truth[ext], by="anna")
+    with db.session_scope(store) as s:
+        train = training_set(s, "reason")
+        v2 = retrain(s, "reason", by="test")
+    assert set(batch_a) <= set(train["external_id"])  # corrections are in the next training set
+    assert len(train) == 64 and v2.n_train == 64
+    assert v2.version == 2 and v2.fingerprint != v1.fingerprint
+    assert v2.last_correction_id == 40
+
+    # later corrections: a random batch of contacts not labelled yet
+    rng = np.random.default_rng(1)
+    rest = sorted(set(banking["id"]) - set(train["external_id"]))
+    batch_b = [str(x) for x in rng.choice(rest, 60, replace=False)]
+    with db.session_scope(store) as s:
+        for ext in batch_b:
+            correct(s, ext, "reason", truth[ext], by="bo")
+
+    with db.session_scope(store) as s:
+        h = history(s, "reason")
+        g1_a, g2_a = guesses_of(s, 1, batch_a), guesses_of(s, 2, batch_a)
+        g1_b, g2_b = guesses_of(s, 1, batch_b), guesses_of(s, 2, batch_b)
+        assert record_live_evaluations(s, "reason") == 2
+        assert record_live_evaluations(s, "reason") == 0  # unchanged figures are not repeated
+    assert h["version"].tolist() == [1, 2]
+    assert h["n_train"].tolist() == [24, 64]
+    assert h["n_corrections_after"].tolist() == [100, 60]
+
+    def acc(g, ids):
+        return np.mean([g[i] == truth[i] for i in ids])
+
+    # the corrected items themselves: version 2 learnt them
+    assert acc(g2_a, batch_a) > acc(g1_a, batch_a) + 0.3
+    # the honest measure, on the same later corrections, which neither version saw
+    assert acc(g2_b, batch_b) > acc(g1_b, batch_b)
+    assert h["accuracy_on_later_corrections"].iloc[1] == pytest.approx(acc(g2_b, batch_b))
+    assert h["accuracy_on_later_corrections"].iloc[0] == pytest.approx(
+        np.mean([g1_a[i] == truth[i] for i in batch_a] + [g1_b[i] == truth[i] for i in batch_b])
+    )
+
+    # the stored model loads and predicts what was stored
+    with db.session_scope(store) as s:
+        mv = model_versions(s, "reason")[-1]
+        model = load_version(mv)
+        texts = banking.set_index("id").loc[batch_b[:10], "text"].tolist()
+        assert model.predict(texts).tolist() == [g2_b[i] for i in batch_b[:10]]
+        kinds = s.execute(sa.select(Evaluation.kind)).scalars().all()
+        assert (
+            kinds.count("cross_validation") == 2 and kinds.count("after_training_corrections") == 2
+        )
+
+
+def test_correction_is_axis_specific_audited_and_may_add_a_label(store, banking):
+    with db.session_scope(store) as s:
+        import_contacts(s, banking.drop(columns=["category"]).head(20), source="b.csv")
+    with db.session_scope(store) as s:
+        urgency_before = s.scalar(
+            sa.select(Inference.label)
+            .join(Contact, Contact.id == Inference.contact_id)
+            .where(Contact.external_id == "b0001", Inference.axis == "urgency")
+        )
+        r1 = correct(s, "b0001", "reason", "brand_new_reason", by="anna", reason="not in list")
+        r2 = correct(s, "b0001", "reason", "lost_or_stolen_card", by="bo")
+        r3 = correct(s, "b0001", "mood", "negative", by="bo")
+    assert (r1.before, r1.before_source, r1.after, r1.new_label) == (
+        None, None, "brand_new_reason", True,
+    )  # fmt: skip
+    assert (r2.before, r2.before_source, r2.after) == (
+        "brand_new_reason",
+        "label",
+        "lost_or_stolen_card",
+    )
+    assert r3.before_source == "rules" and r3.after == "negative"
+    with db.session_scope(store) as s:
+        labels = dict(s.execute(sa.select(Label.axis, Label.label)).all())
+        audit = s.execute(
+            sa.select(
+                Correction.axis, Correction.before, Correction.after, Correction.who
+            ).order_by(Correction.id)
+        ).all()
+        tax = set(s.scalars(sa.select(TaxonomyLabel.label).where(TaxonomyLabel.axis == "reason")))
+        urgency_after = s.scalar(
+            sa.select(Inference.label)
+            .join(Contact, Contact.id == Inference.contact_id)
+            .where(Contact.external_id == "b0001", Inference.axis == "urgency")
+        )
+    assert labels == {"reason": "lost_or_stolen_card", "mood": "negative"}
+    assert [a[0] for a in audit] == ["reason", "reason", "mood"]
+    assert audit[1][1:] == ("brand_new_reason", "lost_or_stolen_card", "bo")
+    assert {"brand_new_reason", "lost_or_stolen_card"} <= tax
+    assert urgency_after == urgency_before  # the situation is untouched by a need correction
+
+    with pytest.raises(InputError, match="no contact with this id"), db.session_scope(store) as s:
+        correct(s, "nope", "reason", "x", by="anna")
+    with pytest.raises(InputError, match="unknown axis"), db.session_scope(store) as s:
+        correct(s, "b0002", "colour", "x", by="anna")
+    with pytest.raises(InputError, match="too few labels"), db.session_scope(store) as s:
+        retrain(s, "reason")
+
+
+def test_uncertainty_measures():
+    p = {"a": 0.6, "b": 0.3, "c": 0.1}
+    assert uncertainty(p, 0.6) == pytest.approx(0.7)
+    assert uncertainty(p, 0.6, measure="least_confident") == pytest.approx(0.4)
+    h = -(0.6 * np.log(0.6) + 0.3 * np.log(0.3) + 0.1 * np.log(0.1)) / np.log(3)
+    assert uncertainty(p, 0.6, measure="entropy") == pytest.approx(h)
+    assert uncertainty({"a": 1.0}, 1.0) == 0.0
+    with pytest.raises(InputError):
+        uncertainty(p, 0.6, measure="vibes")
+
+
+def test_queue_weights_trade_uncertainty_disagreement_and_diversity():
+    c = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4],
+            "text": ["card stolen", "card stolen", "card stolen today", "exchange rate for euro"],
+            "uncertainty": [0.9, 0.9, 0.85, 0.3],
+            "disagreement": [0.0, 0.0, 0.0, 1.0],
+        }
+    )
+    plain = rank_for_review(c, limit=4, weights=QueueWeights(disagreement=0.0, diversity=0.0))
+    assert plain["contact_id"].tolist() == [1, 2, 3, 4]
+    disagree = rank_for_review(c, limit=1, weights=QueueWeights(disagreement=1.0, diversity=0.0))
+    assert disagree["contact_id"].tolist() == [4]
+    diverse = rank_for_review(c, limit=2, weights=QueueWeights(disagreement=0.0, diversity=1.0))
+    assert diverse["contact_id"].tolist() == [1, 4]
+    assert diverse["similarity"].iloc[0] == 0.0 and diverse["similarity"].iloc[1] < 0.2
+    with pytest.raises(InputError):
+        rank_for_review(c, limit=0)
+
+
+def test_queue_prefers_disagreement_and_spreads_over_near_duplicates(store):
+    texts = [f"My card was stolen yesterday, block it please ({i})" for i in range(6)] + [
+        "Hur lång tid tar en utlandsbetalning?",
+        "The app crashes when I try to log in",
+    ]
+    df = pd.DataFrame(
+        {
+            "id": [f"d{i}" for i in range(len(texts))],
+            "customer_id": "c",
+            "timestamp": "2024-01-01",
+            "channel": "chat",
+            "text": texts,
+        }
+    )
+    with db.session_scope(store) as s:
+        import_contacts(s, df, source="d.csv")
+        q_div = review_queue(s, "purpose", limit=3, weights=QueueWeights(diversity=2.0))
+        q_nodiv = review_queue(s, "purpose", limit=3, weights=QueueWeights(diversity=0.0))
+        q_sv = review_queue(s, "situation", limit=2, lang="sv")
+    dupes = {f"d{i}" for i in range(6)}
+    assert len(set(q_nodiv["id"]) & dupes) == 2  # without the penalty: two near-duplicates
+    assert len(set(q_div["id"]) & dupes) == 1  # with it: one of them, then something else
+    assert q_sv["why"].str.contains("reglerna").all()
+    assert {i["axis"] for inf in q_sv["inferences"] for i in inf} <= {
+        "urgency", "treatment", "mood", "tags",
+    }  # fmt: skip
+
+
+def test_cli_queue_correct_retrain_history(tmp_path, banking):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    path = tmp_path / "banking.csv"
+    banking.drop(columns=["category"]).head(120).to_csv(path, index=False)
+    runner = CliRunner()
+
+    def run(*args):
+        r = runner.invoke(app, ["contacts", *args, "--db", url])
+        assert r.exit_code == 0, (r.output, r.exception)
+        return r.output
+
+    try:
+        run("import", str(path), "--label", "reason=reason_label")
+        out = run("retrain", "--axis", "reason")
+        assert "model version 1 from" in out and "cross-validation" in out
+        out = run("queue", "--axis", "reason", "--limit", "3")
+        assert out.count("why:") == 3 and "reason=" in out
+        first = out.split()[1]
+        out = run("correct", first, "--axis", "reason", "--label", "card_arrival", "--by", "anna")
+        assert "-> card_arrival by anna" in out
+        run("retrain", "--axis", "reason")
+        out = run("history", "--axis", "reason", "--format", "json")
+        import json
+
+        data = json.loads(out)
+        assert [v["version"] for v in data["versions"]] == [1, 2]
+        assert data["versions"][0]["n_corrections_after"] == 1
+        r = runner.invoke(app, ["contacts", "retrain", "--axis", "colour", "--db", url])
+        assert isinstance(r.exception, InputError)
+    finally:
+        db.dispose_engine(url)
