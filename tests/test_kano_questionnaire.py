@@ -276,3 +276,44 @@ def test_cli_bad_file_is_one_clear_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert str(bad) in err and "row 2" in err and "'F1'" in err and "duplicate" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("lang", "wording"), [("en", "classic"), ("sv", "short")])
+def test_template_filled_with_printed_answers_round_trips_through_analyze(tmp_path, lang, wording):
+    from kundfokus.io import read_table
+    from kundfokus.kano import analyze
+    from kundfokus.kano.tables import classify
+
+    q = build_questionnaire(parse_features(FEATURES), lang=lang, wording=wording)
+    header = next(csv.reader(io.StringIO(to_csv_template(q))))
+    # every (functional, dysfunctional) combination once per feature, importance as printed
+    pairs = [(f, d) for f in range(1, 6) for d in range(1, 6)]
+    rows = []
+    for r, (f, d) in enumerate(pairs, start=1):
+        row = {"respondent": str(r)}
+        for item in q.items:
+            fq, dq, iq = item.questions
+            row[fq.column] = fq.options[f - 1]
+            row[dq.column] = dq.options[d - 1]
+            row[iq.column] = iq.options[(r - 1) % len(iq.options)]
+        rows.append(row)
+    path = tmp_path / "answers.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    res = analyze(read_table(path), importance_scale=(1, 9)).features
+    assert list(res["feature"]) == ["callback", "bankid", "chat"]
+    expected = {c: 0 for c in "AOMIRQ"}
+    for f, d in pairs:
+        expected[classify(f, d)] += 1
+    for c, n in expected.items():
+        assert (res[c] == n).all(), c
+    assert (res["n"] == 25).all()
+    assert res["importance"].tolist() == pytest.approx(
+        [sum((r % 9) + 1 for r in range(25)) / 25] * 3
+    )
+    # and the command line reads the same file
+    out = CliRunner().invoke(app, ["kano", "analyze", str(path), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert [r["O"] for r in json.loads(out.stdout)] == [expected["O"]] * 3
