@@ -1,0 +1,215 @@
+"""Shared base for the customer-base models fitted by maximum likelihood.
+
+Every model here is fitted the same way:
+
+1. the per-customer inputs are checked (errors name the row, the column and the value);
+2. identical customers are collapsed into unique rows with a weight (their count), so a million
+   customers with a few thousand distinct (frequency, recency, T) combinations cost a few thousand
+   likelihood evaluations per step;
+3. the weighted negative log-likelihood is minimised over the logarithm of the parameters (all are
+   positive) with SciPy (Nelder-Mead to get close, then BFGS to polish);
+4. standard errors come from the inverse of the Hessian of the negative log-likelihood at the
+   optimum, computed numerically (central differences) on the natural parameter scale (r, alpha,
+   ... themselves, not their logarithms).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from kundfokus.errors import InputError
+
+
+def unique_rows(
+    columns: tuple[np.ndarray, ...], weights: np.ndarray
+) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Collapse identical rows of ``columns`` and add up their ``weights``.
+
+    Examples
+    --------
+    >>> cols, w = unique_rows((np.array([1.0, 1.0, 0.0]), np.array([2.0, 2.0, 0.0])), np.ones(3))
+    >>> [c.tolist() for c in cols], w.tolist()
+    ([[0.0, 1.0], [0.0, 2.0]], [1.0, 2.0])
+    """
+    frame = pd.DataFrame({f"c{i}": c for i, c in enumerate(columns)})
+    frame["w"] = weights
+    grouped = frame.groupby([f"c{i}" for i in range(len(columns))], sort=True, as_index=False)[
+        "w"
+    ].sum()
+    grouped = grouped[grouped["w"] > 0]
+    return (
+        tuple(grouped[f"c{i}"].to_numpy(dtype=float) for i in range(len(columns))),
+        grouped["w"].to_numpy(dtype=float),
+    )
+
+
+def numerical_hessian(fun: Any, theta: np.ndarray, rel_step: float = 1e-4) -> np.ndarray:
+    """Hessian of ``fun`` at ``theta`` by central differences with relative steps."""
+    theta = np.asarray(theta, dtype=float)
+    k = len(theta)
+    h = rel_step * np.maximum(np.abs(theta), 1e-3)
+    hess = np.empty((k, k))
+    f0 = fun(theta)
+    for i in range(k):
+        ei = np.zeros(k)
+        ei[i] = h[i]
+        hess[i, i] = (fun(theta + ei) - 2 * f0 + fun(theta - ei)) / h[i] ** 2
+        for j in range(i + 1, k):
+            ej = np.zeros(k)
+            ej[j] = h[j]
+            v = (
+                fun(theta + ei + ej)
+                - fun(theta + ei - ej)
+                - fun(theta - ei + ej)
+                + fun(theta - ei - ej)
+            ) / (4 * h[i] * h[j])
+            hess[i, j] = hess[j, i] = v
+    return hess
+
+
+class FittedModel:
+    """Base of :class:`BetaGeo`, :class:`ParetoNBD` and :class:`GammaGamma`.
+
+    Subclasses set ``param_names`` and implement ``_loglik_rows(params, *data)``, the log-likelihood
+    of every (unique) row for a parameter vector on the natural scale.
+
+    Attributes (after ``fit``)
+    --------------------------
+    params_ : dict
+        The maximum-likelihood estimates.
+    standard_errors_ : dict
+        Standard errors from the inverse numerical Hessian of the negative log-likelihood at the
+        optimum, on the natural parameter scale.
+    log_likelihood_ : float
+        The total (weighted) log-likelihood at the optimum.
+    n_customers_ : float
+        The number of customers fitted (the sum of the weights).
+    n_unique_rows_ : int
+        The number of distinct input rows the likelihood was evaluated on.
+    """
+
+    param_names: ClassVar[tuple[str, ...]] = ()
+    _start: ClassVar[tuple[float, ...]] = ()
+
+    def __init__(self) -> None:
+        self.params_: dict[str, float] | None = None
+        self.standard_errors_: dict[str, float] | None = None
+        self.log_likelihood_: float | None = None
+        self.n_customers_: float | None = None
+        self.n_unique_rows_: int | None = None
+        self.converged_: bool | None = None
+
+    # -- to be implemented by subclasses -------------------------------------------------------
+    def _loglik_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    # -- shared machinery ----------------------------------------------------------------------
+    def log_likelihood(
+        self, params: dict[str, float] | np.ndarray, *data: Any, weights: Any = None
+    ) -> float:
+        """Total log-likelihood of ``data`` under ``params`` (a dict or a vector in
+        ``param_names`` order); used to compare parameter sets under one likelihood."""
+        theta = self._vector(params)
+        arrays = self._check_data(*data)
+        from kundfokus.clv._validate import check_weights
+
+        w = check_weights(weights, len(arrays[0]))
+        cols, w = unique_rows(arrays, w)
+        with np.errstate(all="ignore"):
+            return float(np.sum(w * self._loglik_rows(theta, *cols)))
+
+    def _check_data(self, *data: Any) -> tuple[np.ndarray, ...]:
+        raise NotImplementedError
+
+    def _vector(self, params: dict[str, float] | np.ndarray | None = None) -> np.ndarray:
+        if params is None:
+            self._require_fit()
+            params = self.params_
+        if isinstance(params, dict):
+            return np.array([float(params[k]) for k in self.param_names])
+        return np.asarray(params, dtype=float)
+
+    def _require_fit(self) -> None:
+        if self.params_ is None:
+            raise RuntimeError(f"{type(self).__name__} is not fitted yet: call fit() first")
+
+    def _fit_arrays(self, data: tuple[np.ndarray, ...], weights: np.ndarray) -> None:
+        cols, w = unique_rows(data, weights)
+        total = float(w.sum())
+
+        def nll_log(log_theta: np.ndarray) -> float:
+            with np.errstate(all="ignore"):
+                ll = self._loglik_rows(np.exp(log_theta), *cols)
+            value = -float(np.sum(w * ll)) / total
+            return value if np.isfinite(value) else 1e300
+
+        x0 = np.log(np.asarray(self._start, dtype=float))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            first = optimize.minimize(
+                nll_log,
+                x0,
+                method="Nelder-Mead",
+                options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 4000, "maxfev": 8000},
+            )
+            polish = optimize.minimize(nll_log, first.x, method="BFGS", options={"gtol": 1e-9})
+        best = polish if polish.fun <= first.fun else first
+        theta = np.exp(best.x)
+        if not np.isfinite(best.fun) or best.fun >= 1e299:
+            raise InputError(
+                f"{type(self).__name__}: the likelihood could not be evaluated for these data"
+            )
+
+        def nll_total(t: np.ndarray) -> float:
+            with np.errstate(all="ignore"):
+                return -float(np.sum(w * self._loglik_rows(t, *cols)))
+
+        hess = numerical_hessian(nll_total, theta)
+        try:
+            cov = np.linalg.inv(hess)
+            se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
+        except np.linalg.LinAlgError:
+            se = np.full(len(theta), np.nan)
+        self.params_ = {k: float(v) for k, v in zip(self.param_names, theta, strict=True)}
+        self.standard_errors_ = {k: float(v) for k, v in zip(self.param_names, se, strict=True)}
+        self.log_likelihood_ = -nll_total(theta)
+        self.n_customers_ = total
+        self.n_unique_rows_ = len(w)
+        self.converged_ = bool(first.success or polish.success)
+
+    def summary(self) -> pd.DataFrame:
+        """The fitted parameters as a tidy frame: ``parameter``, ``estimate``, ``std_error``,
+        ``lower_95`` and ``upper_95`` (estimate -/+ 1.96 standard errors, Wald interval)."""
+        self._require_fit()
+        assert self.params_ is not None and self.standard_errors_ is not None
+        rows = []
+        for k in self.param_names:
+            est, se = self.params_[k], self.standard_errors_[k]
+            rows.append(
+                {
+                    "parameter": k,
+                    "estimate": est,
+                    "std_error": se,
+                    "lower_95": est - 1.96 * se,
+                    "upper_95": est + 1.96 * se,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        if self.params_ is None:
+            return f"{type(self).__name__}()"
+        inner = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
+        return f"<{type(self).__name__}: {inner}, log-likelihood {self.log_likelihood_:.2f}>"
+
+
+def scalar_or_array(value: np.ndarray, *inputs: Any) -> Any:
+    """Return a Python float when every input was a scalar, else the array."""
+    if all(np.ndim(v) == 0 and not hasattr(v, "to_numpy") for v in inputs):
+        return float(np.asarray(value).reshape(-1)[0])
+    return value
