@@ -194,7 +194,8 @@ def reliability_table(
     conf = np.clip(np.asarray(confidence, dtype=float).ravel(), 0.0, 1.0)
     ok = np.asarray(correct, dtype=bool).ravel()
     # bin b holds (b/n_bins, (b+1)/n_bins]; 0 goes to bin 0
-    idx = np.clip(np.ceil(conf * n_bins).astype(int) - 1, 0, n_bins - 1)
+    # (a tolerance keeps 0.8 * 15 = 12.000000000000002 in bin 11, its exact place)
+    idx = np.clip(np.ceil(conf * n_bins - 1e-9).astype(int) - 1, 0, n_bins - 1)
     rows = []
     for b in range(n_bins):
         mask = idx == b

@@ -1,0 +1,88 @@
+"""Hand-written Swedish and English contacts labelled with a purpose type (8 per type and language).
+
+Written for the kundfokus tests (not real customer data). Purpose types as in docs/contacts.md:
+problem (something went wrong), need (wants to obtain something from us), intent (wants to carry
+out an action), question (wants information).
+"""
+
+from __future__ import annotations
+
+TRAIN: list[tuple[str, str, str]] = [
+    # (text, purpose_type, language)
+    ("Mitt kort fungerar inte i butiken", "problem", "sv"),
+    ("Betalningen gick inte igenom och pengarna är dragna ändå", "problem", "sv"),
+    ("Jag har blivit dubbeldebiterad för samma köp", "problem", "sv"),
+    ("Appen kraschar varje gång jag loggar in", "problem", "sv"),
+    ("Min överföring har inte kommit fram trots att det gått en vecka", "problem", "sv"),
+    ("Fakturan är fel, ni har tagit för mycket betalt", "problem", "sv"),
+    ("Bankomaten svalde mitt kort", "problem", "sv"),
+    ("Det finns en dragning på kontot som jag inte känner igen", "problem", "sv"),
+    ("My card is not working in shops", "problem", "en"),
+    ("The payment failed but the money was taken anyway", "problem", "en"),
+    ("I have been charged twice for the same purchase", "problem", "en"),
+    ("The app crashes every time I log in", "problem", "en"),
+    ("My transfer has not arrived even though it has been a week", "problem", "en"),
+    ("The invoice is wrong, you charged me too much", "problem", "en"),
+    ("The cash machine swallowed my card", "problem", "en"),
+    ("There is a charge on my account that I do not recognise", "problem", "en"),
+    ("Jag behöver ett nytt kort eftersom mitt går ut snart", "need", "sv"),
+    ("Jag skulle behöva ett intyg på mina räntor till deklarationen", "need", "sv"),
+    ("Kan jag få ett extrakort till min sambo", "need", "sv"),
+    ("Jag behöver få tillbaka pengarna för varan som aldrig kom", "need", "sv"),
+    ("Jag har glömt mitt lösenord och behöver ett nytt", "need", "sv"),
+    ("Jag behöver hjälp med att få en ny pinkod skickad", "need", "sv"),
+    ("Skulle jag kunna få ett virtuellt kort", "need", "sv"),
+    ("Jag behöver ett kontoutdrag för de senaste tre månaderna", "need", "sv"),
+    ("I need a new card because mine expires soon", "need", "en"),
+    ("I would need a certificate of my interest for my tax return", "need", "en"),
+    ("Could I get an extra card for my partner", "need", "en"),
+    ("I need my money back for the item that never came", "need", "en"),
+    ("I forgot my password and need a new one", "need", "en"),
+    ("I need help getting a new PIN code sent to me", "need", "en"),
+    ("Could I get a virtual card", "need", "en"),
+    ("I need a statement for the last three months", "need", "en"),
+    ("Jag vill säga upp mitt konto", "intent", "sv"),
+    ("Jag vill ändra min adress", "intent", "sv"),
+    ("Jag vill föra över pengar till mitt sparkonto", "intent", "sv"),
+    ("Jag vill byta pinkod på kortet", "intent", "sv"),
+    ("Jag vill avbryta betalningen jag just gjorde", "intent", "sv"),
+    ("Jag vill aktivera mitt nya kort", "intent", "sv"),
+    ("Jag vill sätta in pengar på kontot", "intent", "sv"),
+    ("Jag vill koppla mitt kort till appen", "intent", "sv"),
+    ("I want to close my account", "intent", "en"),
+    ("I want to change my address", "intent", "en"),
+    ("I want to transfer money to my savings account", "intent", "en"),
+    ("I want to change the PIN on my card", "intent", "en"),
+    ("I want to cancel the payment I just made", "intent", "en"),
+    ("I want to activate my new card", "intent", "en"),
+    ("I want to top up my account", "intent", "en"),
+    ("I want to link my card to the app", "intent", "en"),
+    ("Vilka öppettider har ni i helgen?", "question", "sv"),
+    ("Hur lång tid tar en utlandsbetalning?", "question", "sv"),
+    ("Vad kostar det att ta ut pengar utomlands?", "question", "sv"),
+    ("Vilka länder kan jag använda kortet i?", "question", "sv"),
+    ("Hur mycket får jag sätta in per månad?", "question", "sv"),
+    ("Vad är växelkursen för euro idag?", "question", "sv"),
+    ("Varför behöver ni veta var pengarna kommer ifrån?", "question", "sv"),
+    ("Finns det en åldersgräns för att öppna konto?", "question", "sv"),
+    ("What are your opening hours at the weekend?", "question", "en"),
+    ("How long does a payment abroad take?", "question", "en"),
+    ("What does it cost to withdraw cash abroad?", "question", "en"),
+    ("Which countries can I use the card in?", "question", "en"),
+    ("How much may I deposit per month?", "question", "en"),
+    ("What is the exchange rate for euro today?", "question", "en"),
+    ("Why do you need to know where the money comes from?", "question", "en"),
+    ("Is there an age limit for opening an account?", "question", "en"),
+]
+
+# Unseen Swedish contacts, worded differently from the training texts.
+SWEDISH_TEST: list[tuple[str, str]] = [
+    ("Kortet fungerar inte längre när jag ska betala", "problem"),
+    ("Ni har dragit pengar två gånger för samma sak", "problem"),
+    ("Jag vill säga upp mitt sparkonto", "intent"),
+    ("Jag vill ändra pinkoden", "intent"),
+    ("Jag behöver ett nytt lösenord", "need"),
+    ("Kan jag få ett nytt kort, mitt går snart ut", "need"),
+    ("Vad kostar det att använda kortet utomlands?", "question"),
+    ("Hur lång tid tar det innan pengarna kommer fram?", "question"),
+]
