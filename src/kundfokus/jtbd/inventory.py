@@ -244,7 +244,9 @@ class JobInventory:
         )
         out["_order"] = out["job_type"].map({t: i for i, t in enumerate(JOB_TYPES)})
         out = out.sort_values(["_order", "situation"], kind="stable").drop(columns="_order")
-        out["situation"] = out["situation"].replace("", None)
+        out["situation"] = pd.Series(
+            [s or None for s in out["situation"]], index=out.index, dtype=object
+        )
         return out.reset_index(drop=True)
 
     def to_dict(self) -> dict[str, Any]:
