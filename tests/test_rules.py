@@ -30,9 +30,14 @@ def test_label_constants():
 @pytest.mark.parametrize(
     "text, label",
     [
-        ("Hur gör jag för att byta adress?", "question"),
+        # the form (a question) is weak evidence: the content decides
+        ("Hur gör jag för att byta adress?", "intent"),
+        ("How do I link my card to the app?", "intent"),
+        ("Why has my card still not arrived?", "problem"),
+        ("Varför har ni dragit en extra avgift?", "problem"),
         ("What are the fees for transfers abroad?", "question"),
-        ("Kan jag betala med Swish?", "question"),
+        ("Vad kostar ett extrakort?", "question"),
+        ("Hur lång tid tar en överföring?", "question"),
         ("Appen fungerar inte", "problem"),
         ("You charged me twice for the same order", "problem"),
         ("Ni har dragit pengar dubbelt", "problem"),
@@ -40,7 +45,8 @@ def test_label_constants():
         ("Paketet har fortfarande inte kommit", "problem"),
         ("Jag vill säga upp mitt abonnemang", "intent"),
         ("I want to cancel my subscription", "intent"),
-        ("Jag vill beställa ett extrakort", "intent"),
+        ("Jag vill beställa ett nytt kort", "need"),
+        ("Can I get a refund?", "need"),
         ("Jag behöver ett intyg till banken", "need"),
         ("I need a certificate for my landlord", "need"),
     ],
@@ -205,3 +211,26 @@ def test_guess_frame_is_tidy():
     assert set(df["source"]) == {"rules"}
     assert df.loc[(df.row == 2) & (df.axis == "purpose"), "label"].item() == "question"
     assert df["confidence"].between(0, 1).all()
+
+
+def test_purpose_rules_on_real_banking77_sample(test_data):
+    """On 320 real BANKING77 queries (tests/data, CC BY 4.0; 6 problem and 2 question intents,
+    mapped with kundfokus.contacts.taxonomies) the rules beat chance clearly on both classes.
+
+    Measured when written: problem recall 0.575, question recall 0.825 (balanced 0.70), and a
+    problem guess was right 138 of 139 times. The sample is from the train split, which the cues
+    were developed on: the test-split figure is in benchmarks/rules_eval.py and docs/contact-rules.md.
+    """
+    import csv
+
+    from kundfokus.contacts.taxonomies import banking77_purpose
+
+    mapping = banking77_purpose()
+    with open(test_data / "banking77_review_sample.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    y = np.array([mapping[r["category"]] for r in rows], dtype=object)
+    pred = RuleModel("purpose", lang="en").predict([r["text"] for r in rows])
+    recall = {c: float(np.mean(pred[y == c] == c)) for c in ("problem", "question")}
+    assert recall["problem"] >= 0.55 and recall["question"] >= 0.8, recall
+    assert (recall["problem"] + recall["question"]) / 2 >= 0.68
+    assert np.mean(y[pred == "problem"] == "problem") >= 0.95

@@ -26,7 +26,9 @@ Examples
 ('now', 'negative', 'problem')
 >>> g["urgency"].evidence
 ['stulet', 'nu']
->>> guess("How do I change my PIN?")["purpose"].label
+>>> guess("How do I change my PIN?")["purpose"].label  # an action, asked as a question
+'intent'
+>>> guess("What is the fee for a transfer abroad?")["purpose"].label
 'question'
 """
 
@@ -103,85 +105,123 @@ def _cue(axis: str, label: str, weight: float, lang: str, *patterns: str) -> Non
         _CUES.append((axis, label, weight, lang, p))
 
 
-# ---- purpose: question
-_cue("purpose", "question", 1.0, "*", r"\?")
+# ---- purpose. The four types follow kundfokus.contacts.taxonomies: a *problem* is something that
+# went wrong; a *need* is something the customer wants to obtain from the organisation (a new card,
+# a refund, a certificate); an *intent* is an action the customer wants carried out (cancel, change,
+# transfer, link); a *question* asks for information before anything has gone wrong (fees, limits,
+# times, rules). The form of the text (a question mark, "how do I") is weak evidence: "Why has my
+# card still not come?" is a problem, "How do I link my card?" an intent. So content cues weigh
+# more than question marks and interrogatives.
+
+# question: the form (weak) ...
+_cue("purpose", "question", 0.4, "*", r"\?")
 _cue(
-    "purpose", "question", 0.6, "en",
-    r"^(?:how|what|why|when|where|which|who|is|are|does|do|did|can|could|will|would|should)",
-    r"how (?:long|much|many|often|do|does|can)", r"is it possible", r"is there", r"are there",
-    r"what (?:is|are|does|do|happens|if)", r"i (?:was )?wonder(?:ing)?", r"any idea",
-    r"do you (?:know|offer|have|accept|support)", r"can i", r"could i", r"am i able",
-    r"tell me (?:how|what|why|when|where|if)", r"i'?d like to know", r"want to know", r"curious",
+    "purpose", "question", 0.3, "en",
+    r"^(?:how|what|why|when|where|which|who|is|are|does|do|can|could|will|would|should)",
 )  # fmt: skip
 _cue(
-    "purpose", "question", 0.6, "sv",
+    "purpose", "question", 0.3, "sv",
     r"^(?:hur|vad|varför|när|var|vilken|vilket|vilka|vem|är|kan|går|finns|får|ska|måste)",
-    r"hur (?:lång|länge|mycket|många|ofta|gör|fungerar|funkar)", r"går det att", r"finns det",
-    r"vad (?:är|kostar|händer|gäller|innebär)", r"undrar", r"kan jag", r"får jag",
-    r"har ni", r"erbjuder ni", r"stämmer det", r"är det (?:möjligt|sant)", r"vill veta",
-    r"skulle vilja veta", r"nyfiken",
+)  # fmt: skip
+# ... and asking for information (strong)
+_cue(
+    "purpose", "question", 1.0, "en",
+    r"fees?", r"costs?", r"price", r"rates?", r"limits?", r"how (?:long|much|many|often|soon)",
+    r"is (?:it|there) (?:possible|a way|any)", r"are there", r"do you (?:offer|accept|support|have|allow|charge)",
+    r"can (?:i|you) use", r"(?:which|what) (?:countries|currencies|cards|documents|kind|type)",
+    r"what (?:is|are) the", r"i (?:was )?wonder(?:ing)?", r"(?:want|like|need) to know", r"curious",
+    r"tell me (?:how|what|why|when|where|if|about)", r"explain", r"information", r"info",
+    r"requirements?", r"allowed", r"age", r"policy", r"where (?:can|do) i find", r"how does",
+    r"what happens", r"is it safe", r"do i have to", r"accepted",
+)  # fmt: skip
+_cue(
+    "purpose", "question", 1.0, "sv",
+    r"avgift(?:er|en)?", r"kostar", r"kostnad(?:en)?", r"pris(?:et)?", r"ränt(?:a|an)", r"gräns(?:en)?",
+    r"hur (?:lång tid|länge|mycket|många|ofta|snart)", r"går det att", r"finns det",
+    r"(?:erbjuder|accepterar|tar|har) ni", r"kan (?:jag|man) använda", r"vilka (?:länder|valutor|kort|dokument)",
+    r"vad (?:är|gäller|innebär|händer)", r"undrar", r"vill veta", r"skulle vilja veta", r"nyfiken",
+    r"förklara", r"information", r"info", r"krav(?:en)?", r"tillåtet", r"ålder(?:sgräns)?",
+    r"regler(?:na)?", r"var hittar jag", r"hur fungerar", r"är det säkert", r"måste jag",
 )  # fmt: skip
 
-# ---- purpose: problem
+# problem: something went wrong (strong: it outweighs the question form)
 _cue(
-    "purpose", "problem", 1.2, "en",
-    r"(?:is|are|was|it's|isn't|is not|still) not (?:working|arriving|showing|there)",
-    r"(?:doesn't|does not|didn't|did not|won't|will not|isn't|aren't) (?:work|working|arrive|show|go through|load|accept)",
+    "purpose", "problem", 1.5, "en",
+    r"(?:is|are|was|were|it's|isn't|aren't|is not|still) not (?:working|arriving|showing|there|here|received|updated|going through)",
+    r"(?:doesn't|does not|didn't|did not|won't|will not|isn't|aren't|wasn't|can't|cannot) (?:work|working|arrive|show|go through|load|accept|come|update|seem|recogni[sz]e)",
     r"not working", r"stopped working", r"broken", r"charged (?:me |us )?twice", r"double charged",
     r"charged (?:me )?(?:extra|more|wrong|again)", r"overcharged", r"wrong (?:amount|charge|rate|exchange)",
-    r"(?:still )?(?:hasn't|has not|haven't|have not) (?:arrived|come|received|been|got|gotten|appeared|gone)",
-    r"(?:didn't|did not|never) (?:get|receive|arrive|come)", r"not received", r"not (?:yet )?arrived",
-    r"missing", r"declined", r"rejected", r"failed", r"fail(?:s|ing)?", r"stuck", r"pending",
-    r"stolen", r"lost", r"hacked", r"compromised", r"fraud(?:ulent)?", r"scam(?:med)?",
-    r"(?:don't|do not) recogni[sz]e", r"unauthori[sz]ed", r"(?:can't|cannot|can not|unable to)",
-    r"error", r"problem", r"issue", r"bug", r"incorrect", r"disappeared", r"locked out",
-    r"blocked", r"frozen", r"delayed", r"damaged", r"complain(?:t)?", r"refund (?:hasn't|has not|not)",
-    r"reverted", r"returned to me", r"wrong",
+    r"(?:still )?(?:hasn't|has not|haven't|have not) (?:arrived|come|received|been|got|gotten|appeared|gone|shown|updated)",
+    r"(?:didn't|did not|never) (?:get|receive|arrive|come|go)", r"not received", r"not (?:yet )?arrived",
+    r"still (?:waiting|pending|not|hasn't|haven't|isn't|no)", r"missing", r"declined", r"rejected",
+    r"failed", r"fail(?:s|ing)?", r"stuck", r"pending", r"stolen", r"lost", r"hacked", r"compromised",
+    r"fraud(?:ulent)?", r"scam(?:med)?", r"(?:don't|do not|didn't) recogni[sz]e", r"unauthori[sz]ed",
+    r"(?:can't|cannot|can not|unable to)", r"error", r"problem", r"issue", r"bug", r"incorrect",
+    r"disappeared", r"locked out", r"blocked", r"frozen", r"delayed", r"damaged", r"complain(?:t)?",
+    r"reverted", r"returned", r"wrong", r"twice", r"swallowed", r"why (?:was|were|did|is|am|has|have) (?:i|my|me|it|there|the)",
+    r"(?:extra|additional|unexpected|strange|weird|random) (?:fee|charge|payment|transaction)",
+    r"i (?:did not|didn't|never) (?:make|authori[sz]e|do|order)", r"where is my", r"where's my",
+    r"not (?:show|showing|updated|update|go|gone|through)", r"been charged", r"got charged",
+    r"was charged", r"were charged",
 )  # fmt: skip
 _cue(
-    "purpose", "problem", 1.2, "sv",
+    "purpose", "problem", 1.5, "sv",
     r"fungerar inte", r"funkar inte", r"går inte(?: att)?", r"kan inte", r"kunde inte",
     r"slutat (?:fungera|funka)", r"trasig(?:t|a)?", r"sönder", r"fel(?:et|aktig(?:t|a)?)?",
     r"felmeddelande", r"dragit (?:pengar )?dubbelt", r"dragits dubbelt", r"dubbeldrag(?:ning|it)",
-    r"dragit för mycket", r"(?:har|hade) (?:fortfarande )?inte (?:kommit|fått|dykt upp|kommit fram)",
-    r"inte (?:fått|kommit)", r"saknas", r"fattas", r"nekad(?:es|e)?", r"misslyckade?s?",
-    r"stulen", r"stulet", r"stulna", r"tappat", r"tappade", r"borttappad(?:e|t)?", r"förlorat",
-    r"kapad(?:e|t)?", r"hackad(?:e|t)?", r"bedrägeri", r"bluff", r"känner inte igen",
-    r"obehörig(?:a|t)?", r"problem(?:et)?", r"strul", r"krånglar", r"försvunnit", r"utelåst",
-    r"spärrad(?:e|t)?", r"låst(?:a)?", r"försenad(?:e|t)?", r"skadad(?:e|t)?", r"klagomål",
-    r"reklamation", r"reklamera",
+    r"dragit för mycket", r"(?:har|hade) (?:fortfarande )?inte (?:kommit|fått|dykt upp|kommit fram|syns)",
+    r"inte (?:fått|kommit|syns|dykt upp|gått igenom)", r"fortfarande (?:inte|inget|ingen|väntar)",
+    r"saknas", r"fattas", r"nekad(?:es|e)?", r"nekas", r"misslyckade?s?", r"stulen", r"stulet",
+    r"stulna", r"tappat", r"tappade", r"borttappad(?:e|t)?", r"förlorat", r"kapad(?:e|t)?",
+    r"hackad(?:e|t)?", r"bedrägeri", r"bluff", r"känner inte igen", r"obehörig(?:a|t)?",
+    r"problem(?:et)?", r"strul", r"krånglar", r"försvunnit", r"utelåst", r"spärrad(?:e|t)?",
+    r"låst(?:a)?", r"försenad(?:e|t)?", r"skadad(?:e|t)?", r"klagomål", r"reklamation",
+    r"reklamera", r"dubbelt", r"varför (?:har|har ni|blev|är|drogs|fick)", r"var är mitt",
+    r"var är min", r"(?:extra|konstig|okänd|oväntad) (?:avgift|dragning|betalning|transaktion)",
+    r"jag har inte (?:gjort|beställt|godkänt)", r"blivit debiterad", r"debiterats",
 )  # fmt: skip
 
-# ---- purpose: intent (the customer wants something done)
+# need: something to obtain from the organisation
+_cue(
+    "purpose", "need", 1.2, "en",
+    r"i need", r"we need", r"need(?:s|ed)? (?:a|an|to|some|help|my|the|new)", r"i must", r"i have to",
+    r"i've got to", r"i require", r"i'm looking for", r"i am looking for", r"help me", r"need help",
+    r"(?:a|my|the) new (?:card|one|pin|password|passcode|code)", r"replacement", r"replace",
+    r"(?:can|could|may) i (?:get|have|obtain|receive|request)", r"how (?:do|can|would) i (?:get|obtain|receive|request)",
+    r"where (?:can|do) i get", r"get (?:a|an|another|my|one)", r"give me", r"send me", r"request",
+    r"refund", r"my money back", r"order (?:a|an|another|new|one)", r"virtual card", r"verif(?:y|ication)",
+    r"expir(?:e|es|ed|ing)", r"statement", r"certificate",
+)  # fmt: skip
+_cue(
+    "purpose", "need", 1.2, "sv",
+    r"jag behöver", r"vi behöver", r"behöver (?:ett|en|hjälp|få|ha|byta|nytt|ny)", r"jag måste",
+    r"vi måste", r"jag letar efter", r"hjälp mig", r"behöver hjälp", r"(?:ett|mitt) nytt (?:kort|lösenord)",
+    r"(?:en|min) ny (?:kod|pinkod)", r"ersättningskort", r"ersätt(?:a|ning)", r"(?:kan|får) jag få",
+    r"hur får jag", r"var får jag", r"få (?:ett|en|nytt|ny|tillbaka)", r"skicka (?:mig|ett|en|nytt|ny)",
+    r"begära", r"återbetalning(?:en)?", r"pengarna tillbaka", r"beställa (?:ett|en|nytt|ny)",
+    r"virtuellt kort", r"verifiera", r"verifiering", r"går ut", r"utgår", r"kontoutdrag", r"intyg",
+)  # fmt: skip
+
+# intent: an action the customer wants carried out
 _cue(
     "purpose", "intent", 1.0, "en",
     r"i (?:want|wanna|wish) to", r"i'?d like to", r"i would like to", r"i'm trying to",
     r"i am trying to", r"please", r"(?:can|could|would) you (?:please )?(?!tell|explain|help)",
-    r"cancel", r"terminate", r"close (?:my|the)", r"block", r"freeze", r"order", r"change",
-    r"update", r"transfer", r"top(?:-| )?up", r"apply for", r"book", r"return", r"upgrade",
-    r"sign up", r"register", r"activate", r"reset", r"unblock", r"delete", r"remove", r"add",
-    r"switch", r"replace", r"get a (?:new|refund)", r"send me", r"withdraw", r"exchange",
+    r"cancel", r"terminate", r"close (?:my|the)", r"block", r"freeze", r"change", r"update",
+    r"transfer", r"top(?:-| )?up", r"apply for", r"book", r"upgrade", r"sign up", r"register",
+    r"activate", r"reset", r"unblock", r"delete", r"remove", r"add", r"switch", r"withdraw",
+    r"exchange", r"link", r"set up", r"edit", r"unlock", r"move", r"send (?:money|funds)",
+    r"pay (?:with|by|using)", r"use (?:my|a|the)", r"deposit", r"make a",
 )  # fmt: skip
 _cue(
     "purpose", "intent", 1.0, "sv",
     r"jag vill", r"vi vill", r"jag skulle vilja", r"vill gärna", r"jag önskar", r"snälla",
     r"(?:kan|kunde|skulle) ni (?!förklara|berätta)", r"säga upp", r"avsluta", r"avbeställa",
-    r"avboka", r"stänga", r"spärra", r"beställa", r"ändra", r"byta", r"uppdatera",
-    r"föra över", r"överföra", r"fylla på", r"ladda", r"ansöka", r"boka", r"returnera",
-    r"uppgradera", r"registrera", r"aktivera", r"återställa", r"ta bort", r"lägga till",
-    r"radera", r"skicka (?:mig|ett|en|nytt|ny)", r"ta ut", r"växla",
-)  # fmt: skip
-
-# ---- purpose: need
-_cue(
-    "purpose", "need", 1.2, "en",
-    r"i need", r"we need", r"need(?:s|ed)? (?:a|an|to|some|help|my|the)", r"i must", r"i have to",
-    r"i've got to", r"i require", r"i'm looking for", r"i am looking for", r"help me", r"need help",
-)  # fmt: skip
-_cue(
-    "purpose", "need", 1.2, "sv",
-    r"jag behöver", r"vi behöver", r"behöver (?:ett|en|hjälp|få|ha|byta|nytt|ny)", r"jag måste",
-    r"vi måste", r"jag letar efter", r"hjälp mig", r"behöver hjälp",
+    r"avboka", r"stänga", r"spärra", r"ändra", r"byta", r"uppdatera", r"föra över",
+    r"överföra", r"fylla på", r"ladda", r"ansöka", r"boka", r"returnera", r"uppgradera",
+    r"registrera", r"aktivera", r"återställa", r"ta bort", r"lägga till", r"radera", r"ta ut",
+    r"växla", r"koppla", r"låsa upp", r"flytta", r"skicka pengar", r"betala med", r"sätta in",
+    r"använda (?:mitt|min|ett|en)",
 )  # fmt: skip
 
 # ---- urgency
@@ -326,16 +366,23 @@ _OPPOSITE = {"negative": "positive", "positive": "negative"}
 
 
 def _compile(lang: str) -> list[tuple[str, str, float, re.Pattern[str]]]:
-    out = []
+    """One alternation per (axis, label, weight) so a text is scanned a few dozen times, not once
+    per cue; longer phrases first so that "charged twice" wins over "twice"."""
+    groups: dict[tuple[str, str, float, bool], list[str]] = {}
     for axis, label, weight, cue_lang, pattern in _CUES:
-        if lang not in ("*", cue_lang) and cue_lang != "*":
+        if lang != "*" and cue_lang not in ("*", lang):
             continue
-        if pattern == r"\?":
+        anchored = pattern.startswith("^")
+        groups.setdefault((axis, label, weight, anchored), []).append(pattern.lstrip("^"))
+    out = []
+    for (axis, label, weight, anchored), patterns in groups.items():
+        alt = "|".join(sorted(set(patterns), key=len, reverse=True))
+        if alt == r"\?":
             rx = re.compile(r"\?")
-        elif pattern.startswith("^"):
-            rx = re.compile(r"^\W*(?:" + pattern[1:] + r")(?!\w)")
+        elif anchored:
+            rx = re.compile(r"^\W*(?:" + alt + r")(?!\w)")
         else:
-            rx = re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)")
+            rx = re.compile(r"(?<!\w)(?:" + alt + r")(?!\w)")
         out.append((axis, label, weight, rx))
     return out
 
