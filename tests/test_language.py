@@ -87,3 +87,24 @@ def test_bad_input():
     assert err.value.row == 2
     with pytest.raises(InputError):
         LanguageDetector(mode="medium")
+
+
+def test_accuracy_on_the_benchmark_sentences():
+    """The 240 sentences of benchmarks/language_eval.py (100 sv, 100 en, 40 other).
+
+    Measured when written with the default detector: sv 0.96, en 0.96, other 0.975, all 0.963.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "language_eval.py"
+    spec = importlib.util.spec_from_file_location("language_eval", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    texts, truth = bench.data()
+    assert (len(bench.SV), len(bench.EN)) == (100, 100)
+    pred = detect_languages(texts)
+    for lang in ("sv", "en", "other"):
+        pairs = [(p, y) for p, y in zip(pred, truth, strict=True) if y == lang]
+        acc = sum(p == y for p, y in pairs) / len(pairs)
+        assert acc >= 0.95, (lang, acc)

@@ -283,3 +283,26 @@ def test_redaction_is_idempotent():
     text = f"pnr {PNR}, tel +46 70 123 45 67, kort 4111 1111 1111 1111"
     once = redact(text)
     assert redact(once) == once
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("070-123 45 67/08-123 456 78", "[PHONE]/[PHONE]"),
+        ("070-123 45 67, 08-123 456 78", "[PHONE], [PHONE]"),
+        ("tel:+46701234567", "tel:[PHONE]"),
+        ("pnr:8112189876", "pnr:[PERSONNUMMER]"),
+        ("(811218-9876)", "([PERSONNUMMER])"),
+        ("19811218\u20139876", "[PERSONNUMMER]"),  # en dash from a word processor
+        ("08\u2013123 456 78", "[PHONE]"),
+        ("ANNA@EXAMPLE.SE", "[EMAIL]"),
+        ("iban se45 5000 0000 0583 9825 7466", "iban [IBAN]"),
+        ("Mitt nr: 0046701234567", "Mitt nr: [PHONE]"),
+        ("ring 46701234567", "ring [PHONE]"),
+        ("08/12 2024", "08/12 2024"),  # a date, not 08-area phone
+        ("Bankgiro 5050-1055", "Bankgiro 5050-1055"),
+        ("order nr 0701234567", "order nr 0701234567"),
+    ],
+)
+def test_edge_cases(text, expected):
+    assert redact(text) == expected

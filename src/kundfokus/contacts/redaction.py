@@ -176,6 +176,10 @@ def personnummer_valid(number: str) -> bool:
 
 _B = r"(?<![\w+])(?<!\d[-/.])"  # not glued to a word, a "+" or a preceding number
 _E = r"(?![\w])(?![-/.:,]\d)"  # not glued to a word or followed by more number
+# phones may be listed with "/" between them ("070-123 45 67/08-123 456 78"); dates with "/" never
+# make a valid phone (no two-digit area code but 08, too few digits)
+_BP = r"(?<![\w+])(?<!\d[-.])"
+_EP = r"(?![\w])(?![-.:,]\d)"
 
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
 _IBAN = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){10,30}", re.ASCII)
@@ -189,20 +193,20 @@ _CARD = re.compile(
 _DASH = r"\-\u2010\u2011\u2013\u2212"  # hyphen, non-breaking hyphen, en dash, minus
 _PNR = re.compile(_B + r"(?:(?:18|19|20)\d{6}|\d{6})(?: ?[+" + _DASH + r"] ?| )?\d{4}" + _E)
 _PHONE_SE = re.compile(
-    _B
+    _BP
     + r"(?:\(0\d{1,3}\)|0\d{1,3})(?: ?[/."
     + _DASH
     + r"] ?| )?\d{2,8}(?:[ "
     + _DASH
     + r"]\d{2,4})*"
-    + _E
+    + _EP
 )
 _PHONE_INTL = re.compile(
-    r"(?<![\w+])(?:\+ ?|\b00)[1-9]\d{0,2}(?: ?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,7}" + _E
+    r"(?<![\w+])(?:\+ ?|\b00)[1-9]\d{0,2}(?: ?\(0\))?(?:[ .-]?\(?\d{1,5}\)?){1,7}" + _EP
 )
 # Swedish mobile in E.164 without the "+": 46 7X XXX XX XX (exactly eleven digits)
-_PHONE_SE_BARE = re.compile(_B + r"46 ?7[02369](?: ?\d){7}" + _E)
-_PHONE_NANP = re.compile(_B + r"(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}" + _E)
+_PHONE_SE_BARE = re.compile(_BP + r"46 ?7[02369](?: ?\d){7}" + _EP)
+_PHONE_NANP = re.compile(_BP + r"(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4}" + _EP)
 
 # identifier words: a number right after one of these is an order/case/invoice number, not PII
 _ID_CONTEXT = re.compile(
@@ -260,6 +264,8 @@ _PNR_SHAPE = re.compile(r"(?:\d{2})?\d{6} ?[+" + _DASH + r"] ?\d{4}")
 
 def _ok_phone_se(s: str) -> bool:
     if _PNR_SHAPE.fullmatch(s):  # 050610-7121: a personnummer with a wrong check digit, no phone
+        return False
+    if re.search(r"/ ?\d{1,2}(?!\d)", s):  # 08/12 2024 is a date; 08/123 45 67 a phone
         return False
     d = _digits(s)
     if not 8 <= len(d) <= 10 or d[1] == "0":
