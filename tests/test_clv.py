@@ -265,3 +265,25 @@ def test_predict_customers_frame(bgnbd, gamma_gamma, cdnow_spend):
     assert out["probability_alive"].between(0, 1).all()
     assert (out["clv"] > 0).all()
     assert (out.loc[out["frequency"] == 0, "probability_alive"] == 1.0).all()
+
+
+@pytest.mark.parametrize(
+    ("model", "params", "data"),
+    [
+        (
+            BetaGeo(),
+            np.array([0.3, 4.0, 0.8, 2.5]),
+            (np.array([0.0, 1.0, 5.0]), np.array([0.0, 3.0, 20.0]), np.array([30.0, 30.0, 30.0])),
+        ),
+        (GammaGamma(), np.array([6.0, 3.5, 15.0]), (np.array([1.0, 4.0]), np.array([20.0, 35.5]))),
+    ],
+)
+def test_analytic_gradients_match_finite_differences(model, params, data):
+    grad = model._grad_rows(params, *data)
+    for i in range(len(params)):
+        h = 1e-6 * params[i]
+        up, down = params.copy(), params.copy()
+        up[i] += h
+        down[i] -= h
+        numeric = (model._loglik_rows(up, *data) - model._loglik_rows(down, *data)) / (2 * h)
+        np.testing.assert_allclose(grad[i], numeric, rtol=1e-6, atol=1e-8)

@@ -19,7 +19,12 @@ from kundfokus.clv.summary import (
     repeat_transactions_by_day,
     summary_from_transactions,
 )
-from kundfokus.clv.value import DAYS_PER_MONTH, customer_lifetime_value, predict_customers
+from kundfokus.clv.value import (
+    DAYS_PER_MONTH,
+    customer_lifetime_value,
+    history_matrix,
+    predict_customers,
+)
 
 __all__ = [
     "DAYS_PER_MONTH",
@@ -29,6 +34,7 @@ __all__ = [
     "aggregate_summary",
     "cumulative_forecast",
     "customer_lifetime_value",
+    "history_matrix",
     "holdout_by_frequency",
     "parse_date",
     "predict_customers",

@@ -72,6 +72,19 @@ def numerical_hessian(fun: Any, theta: np.ndarray, rel_step: float = 1e-4) -> np
     return hess
 
 
+def hessian_from_gradient(grad: Any, theta: np.ndarray, rel_step: float = 1e-5) -> np.ndarray:
+    """Hessian by central differences of an analytic gradient (symmetrised)."""
+    theta = np.asarray(theta, dtype=float)
+    k = len(theta)
+    h = rel_step * np.maximum(np.abs(theta), 1e-3)
+    hess = np.empty((k, k))
+    for i in range(k):
+        e = np.zeros(k)
+        e[i] = h[i]
+        hess[:, i] = (grad(theta + e) - grad(theta - e)) / (2 * h[i])
+    return (hess + hess.T) / 2
+
+
 class FittedModel:
     """Base of :class:`BetaGeo`, :class:`ParetoNBD` and :class:`GammaGamma`.
 
@@ -106,6 +119,10 @@ class FittedModel:
 
     # -- to be implemented by subclasses -------------------------------------------------------
     def _loglik_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _grad_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
+        """Optional analytic gradient of every row's log-likelihood, shape (n_params, n_rows)."""
         raise NotImplementedError
 
     # -- shared machinery ----------------------------------------------------------------------
@@ -149,15 +166,46 @@ class FittedModel:
             return value if np.isfinite(value) else 1e300
 
         x0 = np.log(np.asarray(self._start, dtype=float))
+        analytic = type(self)._grad_rows is not FittedModel._grad_rows
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            first = optimize.minimize(
-                nll_log,
-                x0,
-                method="Nelder-Mead",
-                options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 4000, "maxfev": 8000},
-            )
-            polish = optimize.minimize(nll_log, first.x, method="BFGS", options={"gtol": 1e-9})
+            if analytic:
+
+                def nll_and_grad(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
+                    theta = np.exp(log_theta)
+                    with np.errstate(all="ignore"):
+                        ll = self._loglik_rows(theta, *cols)
+                        value = -float(np.sum(w * ll)) / total
+                        if not np.isfinite(value):
+                            return 1e300, np.zeros_like(log_theta)
+                        grad = -(self._grad_rows(theta, *cols) @ w) / total * theta
+                    return value, grad
+
+                first = optimize.minimize(
+                    nll_and_grad,
+                    x0,
+                    jac=True,
+                    method="BFGS",
+                    options={"gtol": 1e-9, "maxiter": 2000},
+                )
+                polish = first
+                # "precision loss" at a point where the gradient of the mean log-likelihood is
+                # tiny is convergence; otherwise fall back to the derivative-free method
+                if not (first.success or np.max(np.abs(first.jac)) < 1e-6):
+                    polish = optimize.minimize(
+                        nll_log,
+                        first.x,
+                        method="Nelder-Mead",
+                        options={"xatol": 1e-9, "fatol": 1e-14},
+                    )
+            else:
+                first = optimize.minimize(
+                    nll_log,
+                    x0,
+                    method="Nelder-Mead",
+                    options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 4000, "maxfev": 8000},
+                )
+                polish = optimize.minimize(nll_log, first.x, method="BFGS", options={"gtol": 1e-9})
         best = polish if polish.fun <= first.fun else first
         theta = np.exp(best.x)
         if not np.isfinite(best.fun) or best.fun >= 1e299:
@@ -169,7 +217,15 @@ class FittedModel:
             with np.errstate(all="ignore"):
                 return -float(np.sum(w * self._loglik_rows(t, *cols)))
 
-        hess = numerical_hessian(nll_total, theta)
+        if analytic:
+
+            def grad_total(t: np.ndarray) -> np.ndarray:
+                with np.errstate(all="ignore"):
+                    return -(self._grad_rows(t, *cols) @ w)
+
+            hess = hessian_from_gradient(grad_total, theta)
+        else:
+            hess = numerical_hessian(nll_total, theta)
         try:
             cov = np.linalg.inv(hess)
             se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
@@ -180,7 +236,9 @@ class FittedModel:
         self.log_likelihood_ = -nll_total(theta)
         self.n_customers_ = total
         self.n_unique_rows_ = len(w)
-        self.converged_ = bool(first.success or polish.success)
+        self.converged_ = bool(
+            first.success or polish.success or np.max(np.abs(getattr(best, "jac", [1.0]))) < 1e-6
+        )
 
     def summary(self) -> pd.DataFrame:
         """The fitted parameters as a tidy frame: ``parameter``, ``estimate``, ``std_error``,

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy.special import betaln, expit, gammaln, hyp2f1, logsumexp
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, logsumexp
 
 from kundfokus.clv._validate import (
     as_float_array,
@@ -105,6 +105,26 @@ class BetaGeo(_PurchaseModel):
                 -np.inf,
             )
         return a1 + a2 + np.logaddexp(a3, a4)
+
+    def _grad_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
+        r, alpha, a, b = params
+        x, tx, t = data
+        a3 = -(r + x) * np.log(alpha + t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a4 = np.where(
+                x > 0,
+                np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
+                -np.inf,
+            )
+        d = np.logaddexp(a3, a4)
+        w3, w4 = np.exp(a3 - d), np.exp(a4 - d)
+        inv_bx1 = np.where(x > 0, 1.0 / np.maximum(b + x - 1, 1e-300), 0.0)
+        log_tx = np.log(alpha + tx)
+        d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * np.log(alpha + t) - w4 * log_tx
+        d_alpha = r / alpha - w3 * (r + x) / (alpha + t) - w4 * (r + x) / (alpha + tx)
+        d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
+        d_b = digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b) - w4 * inv_bx1
+        return np.stack([d_r, d_alpha, d_a, d_b])
 
     def _log_odds_dead(self, x: np.ndarray, tx: np.ndarray, t: np.ndarray) -> np.ndarray:
         r, alpha, a, b = self._vector()
@@ -312,6 +332,16 @@ class GammaGamma(FittedModel):
             + px * np.log(x)
             - (px + q) * np.log(g + m * x)
         )
+
+    def _grad_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
+        p, q, g = params
+        x, m = data
+        px = p * x
+        log_gmx = np.log(g + m * x)
+        d_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - log_gmx)
+        d_q = digamma(px + q) - digamma(q) + np.log(g) - log_gmx
+        d_g = q / g - (px + q) / (g + m * x)
+        return np.stack([d_p, d_q, d_g])
 
     def _check_data(self, *data: Any) -> tuple[np.ndarray, ...]:
         x, m, _ = self._check_spend(*data, keep_zero=False)

@@ -24,7 +24,7 @@ from kundfokus.clv._validate import as_float_array
 from kundfokus.clv.summary import UNITS
 from kundfokus.errors import InputError
 
-__all__ = ["DAYS_PER_MONTH", "customer_lifetime_value", "predict_customers"]
+__all__ = ["DAYS_PER_MONTH", "customer_lifetime_value", "history_matrix", "predict_customers"]
 
 #: Mean length of a calendar month in days (365.25 / 12).
 DAYS_PER_MONTH = 365.25 / 12
@@ -164,3 +164,51 @@ def predict_customers(
             unit=unit,
         )
     return out
+
+
+def history_matrix(
+    transaction_model: Any,
+    T: float,
+    *,
+    max_frequency: int = 20,
+    recency_steps: int = 40,
+    t: float | None = None,
+) -> pd.DataFrame:
+    """P(alive) and expected purchases over a grid of histories, for the matrix heat maps.
+
+    Every customer on the grid has the same age ``T`` (time since the first purchase); rows cover
+    ``frequency`` 0..``max_frequency`` and ``recency`` from 0 to ``T`` in ``recency_steps`` steps
+    (histories with frequency 0 have recency 0 only; histories with frequency above 0 need recency
+    above 0).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frequency``, ``recency``, ``T``, ``probability_alive`` and, with a horizon ``t``,
+        ``expected_purchases`` (in the next ``t`` time units).
+
+    Examples
+    --------
+    >>> from kundfokus.clv import BetaGeo
+    >>> m = BetaGeo()
+    >>> m.params_ = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+    >>> grid = history_matrix(m, 38.86, max_frequency=3, recency_steps=4, t=39)
+    >>> len(grid), grid["probability_alive"].between(0, 1).all()
+    (13, np.True_)
+    """
+    T = float(T)
+    if not np.isfinite(T) or T <= 0:
+        raise InputError("T must be above 0", column="T", value=T)
+    steps = np.linspace(0.0, T, int(recency_steps) + 1)[1:]
+    rows = [(0, 0.0)] + [(f, r) for f in range(1, int(max_frequency) + 1) for r in steps]
+    grid = pd.DataFrame(rows, columns=["frequency", "recency"])
+    grid["T"] = T
+    x = grid["frequency"].to_numpy(dtype=float)
+    tx = grid["recency"].to_numpy()
+    tt = grid["T"].to_numpy()
+    grid["probability_alive"] = np.atleast_1d(transaction_model.probability_alive(x, tx, tt))
+    if t is not None:
+        grid["expected_purchases"] = np.atleast_1d(
+            transaction_model.expected_purchases(np.full(len(x), float(t)), x, tx, tt)
+        )
+    return grid
