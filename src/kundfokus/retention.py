@@ -548,11 +548,21 @@ def sbg_derl(discount: float, alpha: float, beta: float, renewals: int = 0) -> f
     if renewals < 0:
         raise InputError("renewals cannot be negative", value=renewals)
     n = renewals + 1
-    return float(
-        (beta + n - 1)
-        / (alpha + beta + n - 1)
-        * special.hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + discount))
-    )
+    z = 1.0 / (1.0 + discount)
+    f = float(special.hyp2f1(1.0, beta + n, alpha + beta + n, z))
+    if not math.isfinite(f):  # scipy's hyp2f1 fails for very large parameters: sum the series
+        f = _hyp2f1_series(beta + n, alpha + beta + n, z)
+    return float((beta + n - 1) / (alpha + beta + n - 1) * f)
+
+
+def _hyp2f1_series(b: float, c: float, z: float) -> float:
+    """2F1(1, b; c; z) = sum_k prod_{j<k} (b + j) / (c + j) * z, for 0 < z < 1 and 0 < b < c."""
+    total, term, k = 1.0, 1.0, 0
+    while term > 1e-17 * total and k < 1_000_000:
+        term *= (b + k) / (c + k) * z
+        total += term
+        k += 1
+    return total
 
 
 def _loglik(alpha: float, beta: float, curves: list[np.ndarray]) -> float:
@@ -620,6 +630,11 @@ class SBGFit:
         Log-likelihood at the optimum.
     curves:
         The data fitted, as counts alive at the start of periods 0, 1, ... per cohort.
+    converged:
+        False when the optimiser failed or alpha + beta ran past 10,000: the data then show no
+        sign that customers differ in churn propensity, and a constant churn rate (the mean
+        alpha / (alpha + beta)) describes them as well; alpha and beta themselves are not
+        meaningful then.
     """
 
     alpha: float
@@ -701,6 +716,11 @@ def _hessian(fun: Any, x: np.ndarray) -> np.ndarray:
     return out
 
 
+# Above this alpha + beta the beta distribution is a spike (sd of churn probabilities below about
+# 0.005): the data show no heterogeneity and the likelihood keeps creeping up as both grow.
+_FLAT = 1e4
+
+
 def sbg_fit_curves(curves: Sequence[Sequence[Any]]) -> SBGFit:
     """Fit the sBG model by maximum likelihood to one or more cohorts' counts alive per period.
 
@@ -762,7 +782,7 @@ def sbg_fit_curves(curves: Sequence[Sequence[Any]]) -> SBGFit:
         se_beta=float(se[1]),
         loglik=-float(best.fun),
         curves=checked,
-        converged=bool(best.success) and alpha < 1e6 and beta < 1e6,
+        converged=bool(best.success) and alpha + beta < _FLAT,
     )
 
 
