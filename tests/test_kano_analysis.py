@@ -104,6 +104,7 @@ def test_small_tally_proofofthepudding() -> None:
     assert res.loc["F1", "category_mode"] == "O"
     assert res.loc["F2", "category_mode"] == "M"
     assert res.loc["F1", "n"] == 25 and res.loc["F2", "n"] == 25
+    assert res["table"].isna().all()  # a tally has no evaluation table
 
 
 # --------------------------------------------------------------------------------------------
@@ -331,6 +332,7 @@ def test_importance_scale_out_of_range_is_an_error() -> None:
     with pytest.raises(InputError) as e:
         analyze(frame, importance_scale=(1, 9))
     assert (e.value.row, e.value.column, e.value.value) == (2, "X_importance", "12")
+    assert "outside the scale 1-9" in str(e.value)
 
 
 def test_better_worse_undefined_when_only_r_and_q() -> None:
@@ -580,3 +582,38 @@ def test_priorities_small_n_and_within_class_order() -> None:
     pri = res.priorities("en")
     assert pri["feature"].tolist() == ["b", "a", "d", "c"]
     assert all("Chapman 2022" in s for s in pri["sentence_en"])
+
+
+def test_long_format_errors_name_the_long_row() -> None:
+    long = pd.DataFrame(
+        {
+            "respondent": ["a", "a", "b", "b"],
+            "feature": ["X", "Y", "X", None],
+            "functional": ["I like it", "I like it", "I like it", "I like it"],
+            "dysfunctional": ["I dislike it", "I dislike it", "what?", "I dislike it"],
+        }
+    )
+    with pytest.raises(InputError) as e:
+        analyze(long)
+    assert (e.value.row, e.value.column, e.value.value) == (3, "dysfunctional", "what?")
+    long.loc[2, "dysfunctional"] = "I dislike it"
+    with pytest.raises(InputError) as e:
+        analyze(long)
+    assert (e.value.row, e.value.column) == (4, "feature")
+    assert "empty feature" in e.value.message
+
+
+def test_exclude_threshold_parameter() -> None:
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2],
+            "X_functional": [1, 1],
+            "X_dysfunctional": [1, 5],  # Q, O
+            "Y_functional": [1, 1],
+            "Y_dysfunctional": [5, 5],  # O, O
+        }
+    )
+    assert analyze(frame, exclude="Q").removed.empty  # 1 of 2 is not more than half
+    removed = analyze(frame, exclude="Q", exclude_threshold=0.4).removed
+    assert removed["respondent"].tolist() == [1]
+    assert (removed["answered"].tolist(), removed["flagged"].tolist()) == ([2], [1])

@@ -133,7 +133,7 @@ class KanoResult:
     group_tests: pd.DataFrame | None = None
     invalid: pd.DataFrame = field(default_factory=lambda: _empty_invalid())
     removed: pd.DataFrame = field(default_factory=lambda: _empty_removed())
-    table: str = "standard"
+    table: str | None = "standard"
     rule: str = "mode"
     by: tuple[str, ...] = ()
     exclude: str | None = None
@@ -455,6 +455,7 @@ def _locate_first_bad(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
     layout: _Layout,
     bad: dict[str, dict[str, int]],
+    scale: tuple[float, float] | None = None,
 ) -> InputError:
     """Find the first row holding a value that could not be read (only on the error path)."""
     names = list(frame.collect_schema().names())
@@ -471,6 +472,18 @@ def _locate_first_bad(
     assert best is not None
     pos, _, col, value = best
     kind = "importance" if _is_importance_column(col, layout) else "Kano answer"
+    if kind == "importance" and scale is not None:
+        try:
+            readable = importance_value(value) is not None
+        except ValueError:
+            readable = False
+        if readable:
+            return InputError(
+                f"importance outside the scale {scale[0]:g}-{scale[1]:g}",
+                row=pos + 1,
+                column=col,
+                value=value,
+            )
     hint = (
         "use numbers or a text that starts with a number"
         if kind == "importance"
@@ -1045,7 +1058,7 @@ def analyze(
     reader = _Reader(on_invalid, importance_scale)
     read, has_importance = _read_tally(tally, layout, reader)
     if reader.bad and on_invalid == "error":
-        raise _locate_first_bad(nwf, layout, reader.bad)
+        raise _locate_first_bad(nwf, layout, reader.bad, importance_scale)
     if layout.kind == "long" and tally[_FEAT].map(is_missing).any():
         assert layout.feature_col is not None
         names = _collect(nwf.select(_as_text(nwf, layout.feature_col).alias("f")))["f"]
@@ -1215,4 +1228,6 @@ def analyze_counts(
         counts, by_cols, rule, strength_threshold, labels, None, None, list(dict.fromkeys(feats))
     )
     group_tests = _group_tests(result, by_cols, alpha, seed) if by_cols else None
-    return KanoResult(features=result, group_tests=group_tests, rule=rule, by=tuple(by_cols))
+    return KanoResult(
+        features=result, group_tests=group_tests, table=None, rule=rule, by=tuple(by_cols)
+    )
