@@ -15,9 +15,10 @@ How a guess is made, per axis:
    "not happy") count for the opposite mood, and exclamation marks strengthen a mood that is there;
 2. the label with the most weight wins; with no cue at all, the axis' default wins (``question``
    when nothing points anywhere, ``no_rush``, ``neutral``, ``quick``);
-3. ``confidence`` is the winner's share of the total weight after adding a prior of weight 1 spread
-   over the labels (the default label holds most of it), so one weak cue gives a modest confidence
-   and several agreeing cues a high one. It is a heuristic share, not a calibrated probability.
+3. ``confidence`` is the winner's share of the total weight after adding a prior of weight 0.5
+   spread over the labels (the default label holds most of it), so one weak cue gives a modest
+   confidence and several agreeing cues a high one. It is a heuristic share, not a calibrated
+   probability. ``RuleModel.predict_proba`` returns these shares and ``predict`` their argmax.
 
 Examples
 --------
@@ -70,13 +71,15 @@ AXES: dict[str, tuple[str, ...]] = {
     "treatment": TREATMENT,
 }
 
-#: Prior weight per label, used when no cue matches and to temper confidences (sums to 1 per axis).
+#: Prior share per label (sums to 1 per axis): the guess when no cue matches; it tempers confidences.
 PRIORS: dict[str, dict[str, float]] = {
     "purpose": {"problem": 0.25, "need": 0.2, "intent": 0.25, "question": 0.3},
     "urgency": {"now": 0.1, "today": 0.15, "no_rush": 0.75},
     "mood": {"negative": 0.15, "neutral": 0.7, "positive": 0.15},
     "treatment": {"quick": 0.4, "personal": 0.2, "guided": 0.2, "self_service": 0.2},
 }
+#: Total weight of the prior: one cue of weight >= 0.4 outweighs any default.
+PRIOR_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,7 @@ _cue(
     "purpose", "question", 1.0, "sv",
     r"avgift(?:er|en)?", r"kostar", r"kostnad(?:en)?", r"pris(?:et)?", r"ränt(?:a|an)", r"gräns(?:en)?",
     r"hur (?:lång tid|länge|mycket|många|ofta|snart)", r"går det att", r"finns det",
-    r"(?:erbjuder|accepterar|tar|har) ni", r"kan (?:jag|man) använda", r"vilka (?:länder|valutor|kort|dokument)",
+    r"(?:erbjuder|accepterar|tar) ni", r"kan (?:jag|man) använda", r"vilka (?:länder|valutor|kort|dokument)",
     r"vad (?:är|gäller|innebär|händer)", r"undrar", r"vill veta", r"skulle vilja veta", r"nyfiken",
     r"förklara", r"information", r"info", r"krav(?:en)?", r"tillåtet", r"ålder(?:sgräns)?",
     r"regler(?:na)?", r"var hittar jag", r"hur fungerar", r"är det säkert", r"måste jag",
@@ -162,7 +165,11 @@ _cue(
     r"(?:extra|additional|unexpected|strange|weird|random) (?:fee|charge|payment|transaction)",
     r"i (?:did not|didn't|never) (?:make|authori[sz]e|do|order)", r"where is my", r"where's my",
     r"not (?:show|showing|updated|update|go|gone|through)", r"been charged", r"got charged",
-    r"was charged", r"were charged",
+    r"was charged", r"were charged", r"(?:hasn't|has not|haven't|have not|didn't|did not|not) reached",
+    r"keeps? (?:crashing|failing|freezing|logging|closing|declining|happening)", r"all the time",
+    r"(?:unhappy|dissatisfied|disappointed)(?: with)?", r"two (?:times|invoices|bills|payments)",
+    r"(?:duplicate|double) (?:payment|charge|invoice|bill)",
+    r"(?:third|fourth|fifth|several|many) times?", r"again and again", r"over and over",
 )  # fmt: skip
 _cue(
     "purpose", "problem", 1.5, "sv",
@@ -179,12 +186,16 @@ _cue(
     r"reklamera", r"dubbelt", r"varför (?:har|har ni|blev|är|drogs|fick)", r"var är mitt",
     r"var är min", r"(?:extra|konstig|okänd|oväntad) (?:avgift|dragning|betalning|transaktion)",
     r"jag har inte (?:gjort|beställt|godkänt)", r"blivit debiterad", r"debiterats",
+    r"kommer inte (?:in|åt|fram)", r"hela tiden", r"missnöjd(?:a)?", r"besviken", r"besvikna",
+    r"två (?:gånger|fakturor|räkningar|betalningar|dragningar)", r"(?:tredje|fjärde|femte) gången",
+    r"flera gånger", r"gång på gång", r"dubbla (?:fakturor|räkningar|betalningar|dragningar)",
 )  # fmt: skip
 
 # need: something to obtain from the organisation
 _cue(
     "purpose", "need", 1.2, "en",
-    r"i need", r"we need", r"need(?:s|ed)? (?:a|an|to|some|help|my|the|new)", r"i must", r"i have to",
+    r"i need(?! to)", r"we need(?! to)", r"need(?:s|ed)? (?:a|an|some|help|my|the|new)", r"i must",
+    r"i have to",
     r"i've got to", r"i require", r"i'm looking for", r"i am looking for", r"help me", r"need help",
     r"(?:a|my|the) new (?:card|one|pin|password|passcode|code)", r"replacement", r"replace",
     r"(?:can|could|may) i (?:get|have|obtain|receive|request)", r"how (?:do|can|would) i (?:get|obtain|receive|request)",
@@ -206,7 +217,7 @@ _cue(
 _cue(
     "purpose", "intent", 1.0, "en",
     r"i (?:want|wanna|wish) to", r"i'?d like to", r"i would like to", r"i'm trying to",
-    r"i am trying to", r"please", r"(?:can|could|would) you (?:please )?(?!tell|explain|help)",
+    r"i am trying to", r"please", r"(?:can|could|would) you(?! (?:please )?(?:tell|explain|help))",
     r"cancel", r"terminate", r"close (?:my|the)", r"block", r"freeze", r"change", r"update",
     r"transfer", r"top(?:-| )?up", r"apply for", r"book", r"upgrade", r"sign up", r"register",
     r"activate", r"reset", r"unblock", r"delete", r"remove", r"add", r"switch", r"withdraw",
@@ -216,7 +227,7 @@ _cue(
 _cue(
     "purpose", "intent", 1.0, "sv",
     r"jag vill", r"vi vill", r"jag skulle vilja", r"vill gärna", r"jag önskar", r"snälla",
-    r"(?:kan|kunde|skulle) ni (?!förklara|berätta)", r"säga upp", r"avsluta", r"avbeställa",
+    r"(?:kan|kunde|skulle) ni(?! (?:förklara|berätta))", r"säga upp", r"avsluta", r"avbeställa",
     r"avboka", r"stänga", r"spärra", r"ändra", r"byta", r"uppdatera", r"föra över",
     r"överföra", r"fylla på", r"ladda", r"ansöka", r"boka", r"returnera", r"uppgradera",
     r"registrera", r"aktivera", r"återställa", r"ta bort", r"lägga till", r"radera", r"ta ut",
@@ -227,13 +238,19 @@ _cue(
 # ---- urgency
 _cue(
     "urgency", "now", 1.0, "en",
-    r"now", r"right now", r"right away", r"immediately", r"at once", r"asap", r"a\.s\.a\.p",
+    r"right now", r"right away", r"immediately", r"at once", r"asap", r"a\.s\.a\.p",
     r"urgent(?:ly)?", r"emergency", r"straight away", r"this minute",
 )  # fmt: skip
 _cue(
     "urgency", "now", 1.0, "sv",
-    r"nu", r"just nu", r"genast", r"omedelbart", r"direkt", r"akut", r"brådskande", r"snabbt",
+    r"genast", r"omedelbart", r"direkt", r"akut", r"brådskande", r"snabbt",
     r"så fort som möjligt", r"så snart som möjligt", r"nödläge",
+)  # fmt: skip
+# bare "now" / "nu" also means "currently" ("I live abroad now"): weaker, and not after "works"
+_cue("urgency", "now", 0.6, "en", r"(?<!works )(?<!working )(?<!until )(?<!by )(?<!for )now")
+_cue(
+    "urgency", "now", 0.6, "sv",
+    r"(?<!fungerar )(?<!funkar )(?<!till )(?<!för )(?<!hittills )nu", r"just nu",
 )  # fmt: skip
 _cue(
     "urgency", "now", 0.8, "en",
@@ -421,17 +438,20 @@ def _scores(text: str, lang: str | None) -> dict[str, dict[str, list[tuple[int, 
     return hits
 
 
-def _decide(axis: str, cues: dict[str, list[tuple[int, str, float]]]) -> RuleGuess:
+def _proba(axis: str, cues: dict[str, list[tuple[int, str, float]]]) -> dict[str, float]:
+    """Share of each label in cue weight plus a prior of total weight PRIOR_WEIGHT."""
     labels = AXES[axis]
     prior = PRIORS[axis]
     weight = {lab: sum(w for _, _, w in cues[lab]) for lab in labels}
-    total = sum(weight.values())
-    proba = {lab: (weight[lab] + prior[lab]) / (total + 1.0) for lab in labels}
-    if total == 0:
-        label = max(labels, key=lambda lab: prior[lab])
-    else:
-        # most cue weight wins; ties go to the label with the larger prior
-        label = max(labels, key=lambda lab: (weight[lab], prior[lab]))
+    total = sum(weight.values()) + PRIOR_WEIGHT
+    return {lab: (weight[lab] + PRIOR_WEIGHT * prior[lab]) / total for lab in labels}
+
+
+def _decide(axis: str, cues: dict[str, list[tuple[int, str, float]]]) -> RuleGuess:
+    proba = _proba(axis, cues)
+    prior = PRIORS[axis]
+    # the largest share wins (ties: the larger prior), so predict and predict_proba agree
+    label = max(AXES[axis], key=lambda lab: (round(proba[lab], 12), prior[lab]))
     evidence = [s for _, s, _ in sorted(cues[label])]
     return RuleGuess(axis, label, round(proba[label], 4), "rules", evidence)
 
@@ -532,7 +552,7 @@ class RuleModel:
     >>> list(m.predict(["Spärra kortet omedelbart", "Kan ni ringa mig idag?", "Hej"]))
     ['now', 'today', 'no_rush']
     >>> m.predict_proba(["Block my card now"]).round(2).tolist()
-    [[0.55, 0.08, 0.38]]
+    [[0.59, 0.07, 0.34]]
     """
 
     def __init__(self, axis: str = "purpose", lang: str | None = None) -> None:
@@ -587,17 +607,12 @@ class RuleModel:
         """Heuristic shares per label (rows sum to 1), columns in ``classes_`` order."""
         self._validate()
         labels = AXES[self.axis]
-        prior = PRIORS[self.axis]
         out = []
         if isinstance(X, str):
             raise InputError("predict_proba takes a list of texts, not one string", value=X[:40])
         for i, t in enumerate(X, start=1):
-            cues = _scores(_check_text(t, i), self.lang)[self.axis]
-            weight = [sum(w for _, _, w in cues[lab]) for lab in labels]
-            total = sum(weight)
-            out.append(
-                [(w + prior[lab]) / (total + 1.0) for w, lab in zip(weight, labels, strict=True)]
-            )
+            proba = _proba(self.axis, _scores(_check_text(t, i), self.lang)[self.axis])
+            out.append([proba[lab] for lab in labels])
         return np.array(out, dtype=float).reshape(-1, len(labels))
 
     def score(self, X: Iterable[str], y: Sequence[str]) -> float:
