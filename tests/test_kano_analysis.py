@@ -581,7 +581,7 @@ def test_priorities_small_n_and_within_class_order() -> None:
     res = analyze_counts(tally)
     pri = res.priorities("en")
     assert pri["feature"].tolist() == ["b", "a", "d", "c"]
-    assert all("Chapman 2022" in s for s in pri["sentence_en"])
+    assert all("n = " in s and "Chapman 2022" in s for s in pri["sentence_en"])
 
 
 def test_long_format_errors_name_the_long_row() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
+import pandas as pd
 import typer
 
-from kundfokus.cli._common import Format, emit, frame_text, records, to_json
+from kundfokus.cli._common import Format, emit, records, to_json
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
 
@@ -115,6 +116,18 @@ def _read_frame(path: Path):  # -> a frame narwhals can read
     return read_table(path)
 
 
+def _table_text(frame: pd.DataFrame) -> str:
+    """A readable table: three decimals, empty values as '-'."""
+    shown = frame.copy()
+    for col in shown.columns:
+        if str(shown[col].dtype) in ("Float64", "float64"):
+            shown[col] = [None if pd.isna(v) else f"{float(v):.3f}" for v in shown[col]]
+        elif str(shown[col].dtype) in ("Int64", "boolean"):
+            shown[col] = shown[col].astype(object)
+    shown = shown.astype(object).where(shown.notna(), "-")
+    return shown.to_string(index=False)
+
+
 def _text_report(result, lang: str) -> str:
     from kundfokus.kano.priorities import priorities
 
@@ -126,7 +139,7 @@ def _text_report(result, lang: str) -> str:
     if frame["importance"].isna().all():
         cols.remove("importance")
     out.append(tr(_HEAD["features"], lang))
-    out.append(frame_text(frame[cols]))
+    out.append(_table_text(frame[cols]))
     table = result.table or "-"
     out.append(tr(_HEAD["rule"], lang, table=table, rule=result.rule))
     out.append("")
@@ -141,7 +154,7 @@ def _text_report(result, lang: str) -> str:
         out.append(tr(_HEAD["groups"], lang))
         gt = result.group_tests
         out.append(
-            frame_text(
+            _table_text(
                 gt[["feature", "categories", "test", "statistic", "dof", "p_value", "changed"]]
             )
         )

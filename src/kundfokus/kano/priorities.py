@@ -77,10 +77,10 @@ _UNCERTAIN = {
     "sv": " Kategorin är osäker: den ligger inte klart före {runner} (Fongs test).",
 }
 _SMALL = {
-    "en": " Only {n} customers answered; below {small} a Kano category can still change with "
-    "more answers (Chapman 2022).",
-    "sv": " Bara {n} kunder svarade; under {small} svar kan en Kano-kategori ändras med fler "
-    "svar (Chapman 2022).",
+    "en": " Based on only n = {n} respondents; below {small} a Kano category can still change "
+    "with more answers (Chapman 2022).",
+    "sv": " Bygger på bara n = {n} svarande; under {small} svar kan en Kano-kategori ändras med "
+    "fler svar (Chapman 2022).",
 }
 
 
@@ -102,8 +102,8 @@ def sentence(row: Any, lang: str = "en") -> str:
     >>> print(sentence({**row, "n": 40, "category": "M/O"}, "sv"))  # doctest: +NORMALIZE_WHITESPACE
     Se till att 'Hotline' fungerar: kunderna tar det för givet och 54 % av dem blir missnöjda
     utan det. Kategorin är osäker: den ligger inte klart före prestanda (endimensionell) (Fongs
-    test). Bara 40 kunder svarade; under 200 svar kan en Kano-kategori ändras med fler svar
-    (Chapman 2022).
+    test). Bygger på bara n = 40 svarande; under 200 svar kan en Kano-kategori ändras med fler
+    svar (Chapman 2022).
     """
     lang = check_lang(lang)
     category = row["category"]
