@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import tempfile
+from pathlib import Path
 
 import duckdb
 import narwhals as nw
@@ -13,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kundfokus.errors import InputError
+from kundfokus.io import read_table
 from kundfokus.jtbd import (
     JobInventory,
     opportunity,
@@ -343,10 +346,26 @@ VALID = st.one_of(
     st.integers(1, 5).map(lambda v: f"{v} - text"),
     st.just(""),
 )
+
+
+def _rejected(text: str) -> bool:
+    try:
+        parse_rating(text)
+    except ValueError:
+        return True
+    return False
+
+
 INVALID = st.one_of(
     st.sampled_from(["0", "6", "4.5", "high", "x", "-1", "45", "4.5 stars", "five", "?", "1e3"]),
     st.integers(6, 10_000).map(str),
     st.integers(-100, 0).map(str),
+    # arbitrary short text (quotes, commas, non-ASCII) that is not an answer
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+        min_size=1,
+        max_size=8,
+    ).filter(_rejected),
 )
 
 
@@ -367,10 +386,15 @@ def answers_with_one_bad_cell(draw):
 @given(answers_with_one_bad_cell())
 def test_property_bad_answer_is_located(case):
     frame, row, column, bad = case
-    with pytest.raises(InputError) as info:
-        opportunity(frame)
-    assert (info.value.row, info.value.column, info.value.value) == (row, column, bad)
-    res = opportunity(frame, on_invalid="missing")
+    with tempfile.TemporaryDirectory() as tmp:  # through a real CSV file, as the CLI reads it
+        path = Path(tmp) / "answers.csv"
+        frame.write_csv(path)
+        from_file = read_table(path)
+    for data in (frame, from_file):
+        with pytest.raises(InputError) as info:
+            opportunity(data)
+        assert (info.value.row, info.value.column, info.value.value) == (row, column, bad)
+    res = opportunity(from_file, on_invalid="missing")
     assert int(res["n_invalid"].sum()) == 1
 
 

@@ -321,12 +321,14 @@ def opportunity(
 
     # Every outcome in every group, even where nobody answered it.
     outcomes = [s[0] for s in specs] if shape == "wide" else _ordered_unique(agg[_OUT])
+    agg[_OUT] = agg[_OUT].astype(object)
+    all_outcomes = pd.DataFrame({_OUT: pd.Series(outcomes, dtype=object)})
     if groups:
         keys = agg[groups].drop_duplicates()
-        grid = keys.merge(pd.DataFrame({_OUT: outcomes}), how="cross")
+        grid = keys.merge(all_outcomes, how="cross")
         agg = grid.merge(agg, on=[*groups, _OUT], how="left")
     else:
-        agg = pd.DataFrame({_OUT: outcomes}).merge(agg, on=_OUT, how="left")
+        agg = all_outcomes.merge(agg, on=_OUT, how="left")
     for c in sums:
         agg[c] = agg[c].fillna(0).astype("int64")
 
