@@ -1069,6 +1069,7 @@ def analyze(
         grid[f - 1][d - 1] if not (pd.isna(f) or pd.isna(d)) else None
         for f, d in zip(read["fc"], read["dc"], strict=True)
     ]
+    invalid = _invalid_report(reader.bad)  # over all respondents, before any exclusion
     removed = _empty_removed()
     if exclude is not None:
         nwf, removed = _exclude(nwf, layout, read, exclude, exclude_threshold, respondent_column)
@@ -1126,7 +1127,7 @@ def analyze(
     return KanoResult(
         features=result,
         group_tests=group_tests,
-        invalid=_invalid_report(reader.bad),
+        invalid=invalid,
         removed=removed,
         table=table,
         rule=rule,
