@@ -248,3 +248,22 @@ def test_cumulative_forecast(cdnow_log, summary):
     # the model tracks the total within 5 % at the end of the calibration and holdout periods
     for row in (cal_row, curve.iloc[-1]):
         assert row["cumulative_predicted"] == pytest.approx(row["cumulative_actual"], rel=0.05)
+
+
+def test_pandas_object_dates_from_parquet(cdnow_log, summary, tmp_path):
+    # pandas reads a Parquet date column as Python date objects (dtype object)
+    typed = cdnow_log.with_columns(
+        pl.col("date").str.to_date("%Y%m%d"), pl.col("amount").cast(pl.Float64)
+    )
+    path = tmp_path / "tx.parquet"
+    typed.write_parquet(path)
+    frame = pd.read_parquet(path)
+    assert frame["date"].dtype == object
+    got = summary_from_transactions(
+        frame, "sample", "date", "amount", calibration_end=CAL, observation_end=OBS
+    )
+    pd.testing.assert_frame_equal(got, summary, check_dtype=False)
+    frame.loc[5, "date"] = "someday"
+    with pytest.raises(InputError) as info:
+        summary_from_transactions(frame, "sample", "date", "amount", calibration_end=CAL)
+    assert (info.value.row, info.value.column, info.value.value) == (6, "date", "someday")

@@ -28,6 +28,7 @@ import datetime as dt
 from typing import Any
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
 from kundfokus.errors import InputError
@@ -195,6 +196,29 @@ def _amount_expr(lf: nw.LazyFrame, eager: nw.DataFrame | None, amount: str) -> n
     return nw.col(amount).str.strip_chars().cast(nw.Float64)
 
 
+def _object_dates(eager: nw.DataFrame, date: str) -> nw.DataFrame:
+    """A pandas column of Python ``date``/``datetime`` objects (what pandas makes of a Parquet or
+    Arrow date column) becomes a datetime column; a value that is not a date is reported by row."""
+    native = eager[date].to_pandas()
+    parsed = pd.to_datetime(native, errors="coerce", format="mixed")
+    bad = parsed.isna() & native.notna()
+    if bad.any():
+        i = int(np.argmax(bad.to_numpy()))
+        raise InputError(
+            "cannot read the date",
+            row=i + 1,
+            column=date,
+            value=native.iloc[i],
+            hint="use YYYY-MM-DD or YYYYMMDD",
+        )
+    series = nw.from_native(parsed.astype("datetime64[us]"), series_only=True)
+    if eager.implementation != series.implementation:
+        series = nw.new_series(
+            date, series.to_list(), nw.Datetime("us"), backend=eager.implementation
+        )
+    return eager.with_columns(series.alias(date))
+
+
 def _n_null(column: str) -> nw.Expr:
     return nw.col(column).is_null().cast(nw.Int64).sum()
 
@@ -212,6 +236,9 @@ def _occasions(
     lf, eager = _lazy(transactions)
     schema = lf.collect_schema()
     _check_columns(schema, {"customer": customer, "date": date, "amount": amount})
+    if eager is not None and schema[date] == nw.Object:
+        eager = _object_dates(eager, date)
+        lf = eager.lazy()
     checks = [_n_null(customer).alias("c"), _n_null(date).alias("d")]
     if amount is not None:
         checks.append(_n_null(amount).alias("a"))
