@@ -137,13 +137,19 @@ def _parse_day(text: Any) -> date | None:
 
 
 def _check_days(
-    f: nw.DataFrame[Any] | nw.LazyFrame[Any], column: str, *, allow_missing: bool = False
+    f: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    column: str,
+    *,
+    allow_missing: bool = False,
+    distinct: list[Any] | None = None,
 ) -> dict[str, date]:
     """Parse the distinct days of a date column; raise naming row and value on the first bad one.
 
-    Only the distinct values (a few thousand at most for daily data) leave the engine.
+    Only the distinct values (a few thousand at most for daily data) leave the engine; pass
+    ``distinct`` when they are already known (then the engine is only asked again on an error).
     """
-    distinct = _collect(f.select(_day(column).alias("_kf_day")).unique())["_kf_day"].tolist()
+    if distinct is None:
+        distinct = _collect(f.select(_day(column).alias("_kf_day")).unique())["_kf_day"].tolist()
     parsed: dict[str, date] = {}
     bad: list[Any] = []
     for raw in distinct:
@@ -274,17 +280,6 @@ def _count_answers(
     f = _frame(frame)
     _require(f, [score, by, date_column if period else None])
     value, status = _score_exprs(f, score, spec.low, spec.high)
-    if invalid == "raise":
-        n_bad = _collect(f.select((status == _ST_INVALID).cast(nw.Int64).sum().alias("bad")))
-        if int(n_bad["bad"].iloc[0] or 0) > 0:
-            row, raw = _first_row(f, (status == _ST_INVALID).fill_null(False), score)
-            raise InputError(
-                _bad_score_message(raw, spec.low, spec.high),
-                row=row,
-                column=score,
-                value=raw,
-                hint="fix the value, or leave bad values out: invalid='missing', --invalid-as-missing",
-            )
     days: dict[str, date] = {}
     keys: list[str] = []
     cols = [value.alias("_kf_v"), status.alias("_kf_st")]
@@ -292,9 +287,9 @@ def _count_answers(
         cols.append(nw.col(by).cast(nw.String).alias("_kf_g"))
         keys.append("_kf_g")
     if period is not None and date_column is not None:
-        days = _check_days(f, date_column)
         cols.append(_day(date_column).alias("_kf_day"))
         keys.append("_kf_day")
+    # the one pass over the data: counts per group, day, status and score value
     agg = (
         f.select(*cols)
         .with_columns(nw.col("_kf_v").fill_null(-1.0))
@@ -302,6 +297,17 @@ def _count_answers(
         .agg(nw.len().alias("count"))
     )
     raw = _collect(agg)
+    if invalid == "raise" and bool((raw["_kf_st"] == _ST_INVALID).any()):
+        row, bad = _first_row(f, (status == _ST_INVALID).fill_null(False), score)
+        raise InputError(
+            _bad_score_message(bad, spec.low, spec.high),
+            row=row,
+            column=score,
+            value=bad,
+            hint="fix the value, or leave bad values out: invalid='missing', --invalid-as-missing",
+        )
+    if period is not None and date_column is not None:
+        days = _check_days(f, date_column, distinct=raw["_kf_day"].unique().tolist())
     raw["group"] = raw["_kf_g"].map(_plain) if by is not None else ALL
     if period is not None:
         labels = {k: period_of(d, period) for k, d in days.items()}
@@ -966,6 +972,12 @@ def compare_independent(
     kind = table.attrs.get("kind")
     a, b = _pick_two(table, groups)
     _z(level)
+    for r in (a, b):
+        if int(r["n"]) < 2:
+            raise InputError(
+                f"{cell_label(r)} has {int(r['n'])} answers: too few to compare",
+                value=cell_label(r),
+            )
     if kind == "nps":
         na, nb = int(a["n"]), int(b["n"])
 
@@ -1113,17 +1125,15 @@ def compare_paired(
         metric = value
         scale_factor = 1.0
 
+    all_days = _check_days(f, date) if period is not None and date is not None else {}
+
     def cond(row: pd.Series) -> nw.Expr:
         expr = nw.lit(True)
         if by is not None:
             g = row["group"]
             expr = expr & (nw.col(by).cast(nw.String) == str(g))
         if period is not None and date is not None:
-            days = [
-                d
-                for d, day in _check_days(f, date).items()
-                if period_of(day, period)[0] == row["period"]
-            ]
+            days = [d for d, day in all_days.items() if period_of(day, period)[0] == row["period"]]
             expr = expr & _day(date).is_in(days)
         return expr.fill_null(False)
 
@@ -1252,7 +1262,7 @@ def analyse(
     else:
         table = ces(frame, score, scale=scale or (1, 7), ci=ci or "t", **common, **boot)
     comparison = None
-    if len(table) == 2:
+    if len(table) == 2 and (paired or bool((table["n"] >= 2).all())):
         if paired:
             comparison = compare_paired(
                 frame,

@@ -23,6 +23,13 @@ _T = {
     "model": {"en": "sBG model", "sv": "sBG-modell"},
     "curves": {"en": "Retention per cohort", "sv": "Kvarvaro per kohort"},
     "heat": {"en": "Cohort retention matrix", "sv": "Kohortmatris för kvarvaro"},
+    "period": {"en": "Period", "sv": "Period"},
+    "churn": {"en": "Churn rate", "sv": "Bortfallstakt"},
+    "churn_title": {
+        "en": "Churn per period (lost / active at the start)",
+        "sv": "Bortfall per period (förlorade / aktiva vid periodens början)",
+    },
+    "partial": {"en": "Complete period", "sv": "Hel period"},
     "sbg": {
         "en": "Survival: observed and sBG projection (alpha {a:.3f}, beta {b:.3f})",
         "sv": "Överlevnad: observerad och sBG-prognos (alfa {a:.3f}, beta {b:.3f})",
@@ -96,7 +103,11 @@ def cohort_heatmap(table: pd.DataFrame, *, lang: str = "en") -> dict[str, Any]:
         text=alt.Text("retention:Q", format=".0%"),
         color=alt.condition("datum.retention > 0.6", alt.value("white"), alt.value("black")),
     )
-    return (rect + text).properties(title=tr(_T["heat"], lang)).to_dict()
+    return (
+        (rect + text)
+        .properties(title=tr(_T["heat"], lang), width=alt.Step(36), height=alt.Step(20))
+        .to_dict()
+    )
 
 
 def sbg_chart(fit: Any, *, periods: int | None = None, lang: str = "en") -> dict[str, Any]:
@@ -136,3 +147,38 @@ def sbg_chart(fit: Any, *, periods: int | None = None, lang: str = "en") -> dict
     )
     title = tr(_T["sbg"], lang, a=fit.alpha, b=fit.beta)
     return (line + points).properties(title=title, width=520, height=300).to_dict()
+
+
+def churn_chart(table: pd.DataFrame, *, lang: str = "en") -> dict[str, Any]:
+    """Churn rate per period as a line; partial periods (``complete`` False) are drawn hollow.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": ["2024-01", "2024-02"], "period_start": ["2024-01-01",
+    ...                   "2024-02-01"], "churn_rate": [0.05, 0.04], "active_start": [100, 95],
+    ...                   "lost": [5, 4], "complete": [True, False]})
+    >>> [layer["mark"]["type"] for layer in churn_chart(t)["layer"]]
+    ['line', 'point']
+    """
+    data = table[
+        ["period", "period_start", "churn_rate", "active_start", "lost", "complete"]
+    ].copy()
+    data["period_start"] = pd.to_datetime(data["period_start"]).dt.strftime("%Y-%m-%d")
+    data = data.dropna(subset=["churn_rate"])
+    x = alt.X("period_start:T", title=tr(_T["period"], lang))
+    y = alt.Y("churn_rate:Q", title=tr(_T["churn"], lang), axis=alt.Axis(format="%"))
+    base = alt.Chart(data)
+    line = base.mark_line().encode(x=x, y=y)
+    points = base.mark_point(size=50).encode(
+        x=x,
+        y=y,
+        fill=alt.condition("datum.complete", alt.value("#4c78a8"), alt.value("white")),
+        tooltip=[
+            alt.Tooltip("period:N", title=tr(_T["period"], lang)),
+            alt.Tooltip("churn_rate:Q", title=tr(_T["churn"], lang), format=".2%"),
+            alt.Tooltip("lost:Q"),
+            alt.Tooltip("active_start:Q"),
+            alt.Tooltip("complete:N", title=tr(_T["partial"], lang)),
+        ],
+    )
+    return (line + points).properties(title=tr(_T["churn_title"], lang), width=520).to_dict()

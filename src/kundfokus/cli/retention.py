@@ -176,7 +176,8 @@ def churn_command(
     elif fmt is Format.csv:
         text = table.to_csv(index=False)
     elif fmt is Format.html:
-        from kundfokus.report import Section, Table, render_report
+        from kundfokus.charts.retention import churn_chart
+        from kundfokus.report import Chart, Section, Table, render_report
 
         text = render_report(
             tr(_T["churn"], lg),
@@ -185,6 +186,7 @@ def churn_command(
                     tr(_T["churn"], lg),
                     paragraphs=[rule, summary_text, partial],
                     tables=[Table(table, float_digits=4)],
+                    charts=[Chart(churn_chart(table, lang=lg))],
                 )
             ],
             lang=lg,
