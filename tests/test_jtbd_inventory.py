@@ -84,7 +84,40 @@ def test_yaml_nested_and_loose_outcomes(tmp_path):
         {"job_type": "functional", "situation": "My card is blocked", "n_jobs": 1, "n_outcomes": 2},
         {"job_type": "emotional", "situation": None, "n_jobs": 1, "n_outcomes": 2},
     ]
-    assert inv.to_dict()["jobs"][1]["outcomes"][1]["id"] == "late"
+    data = inv.to_dict()
+    assert data["jobs"][1]["outcomes"][1] == {
+        "id": "late",
+        "statement": "Reduce the risk of paying late",
+    }
+    assert data["jobs"][0]["statement"] == {
+        "en": "Get my problem solved",
+        "sv": "Få mitt problem löst",
+    }
+    assert data["jobs"][1]["situation"] is None
+    # the plain data reads back to the same inventory
+    again = JobInventory.from_records(data)
+    assert again.jobs == inv.jobs
+
+
+def test_from_records_accepts_a_frame():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [
+            {
+                "job_id": "a",
+                "job_type": "social",
+                "job_statement": "Look good",
+                "situation": None,
+                "outcome_id": "o",
+                "outcome_statement": "Minimize embarrassment",
+            }
+        ]
+    )
+    inv = JobInventory.from_records(frame)
+    assert inv.outcome_ids == ["o"] and inv.jobs[0].situation == {}
+    with pytest.raises(InputError, match="must be a mapping"):
+        JobInventory.from_records(["not a record"])
 
 
 @pytest.mark.parametrize(

@@ -250,15 +250,23 @@ class JobInventory:
         return out.reset_index(drop=True)
 
     def to_dict(self) -> dict[str, Any]:
-        """The inventory as plain data in the YAML shape (JSON-ready)."""
+        """The inventory as plain data in the YAML shape (JSON-ready); text that is the same in
+        both languages is a plain string, as it would be written in the YAML file."""
+
+        def text(t: Text) -> str | dict[str, str] | None:
+            if not t:
+                return None
+            values = set(t.values())
+            return values.pop() if len(values) == 1 and len(t) == len(LANGUAGES) else dict(t)
+
         return {
             "jobs": [
                 {
                     "id": j.id,
                     "type": j.type,
-                    "statement": dict(j.statement),
-                    "situation": dict(j.situation) or None,
-                    "outcomes": [{"id": o.id, "statement": dict(o.statement)} for o in j.outcomes],
+                    "statement": text(j.statement),
+                    "situation": text(j.situation),
+                    "outcomes": [{"id": o.id, "statement": text(o.statement)} for o in j.outcomes],
                 }
                 for j in self.jobs
             ]
@@ -274,7 +282,7 @@ class JobInventory:
         Parameters
         ----------
         records:
-            Either flat rows, one per outcome, with keys ``job_id, job_type, job_statement,
+            Either flat rows (dicts, or a pandas/Polars frame), one per outcome, with keys ``job_id, job_type, job_statement,
             situation, outcome_id, outcome_statement`` (the CSV shape; ``_en``/``_sv`` suffixes give
             bilingual text), or the YAML shape: a mapping ``{"jobs": [...]}`` or a list of job
             mappings ``{id, type, statement, situation, outcomes: [{id, statement}]}``.
@@ -293,7 +301,19 @@ class JobInventory:
         """
         if isinstance(records, Mapping):
             return _from_nested(records, source=source)
+        if hasattr(records, "columns") and not isinstance(records, (list, tuple)):
+            import narwhals as nw  # a data frame: one row per outcome
+
+            frame = nw.from_native(records, eager_only=True)
+            records = [
+                {k: ("" if v is None else v) for k, v in r.items()} for r in frame.rows(named=True)
+            ]
         rows = list(records)
+        for i, r in enumerate(rows, start=1):
+            if not isinstance(r, Mapping):
+                raise InputError(
+                    "each record must be a mapping (one job or one outcome row)", row=i, value=r
+                )
         if rows and all(isinstance(r, Mapping) and "job_id" not in r for r in rows):
             return _from_nested({"jobs": rows}, source=source)
         return _from_flat(rows, source=source)

@@ -382,7 +382,7 @@ def _answer_columns(
     for c in columns:
         if c in groups:
             continue
-        m = re.match(r"^(.+?)_(importance|satisfaction)$", c, flags=re.IGNORECASE)
+        m = re.match(r"^(.+?)_(importance|satisfaction)$", str(c), flags=re.IGNORECASE)
         if m:
             (imp if m.group(2).lower() == "importance" else sat)[m.group(1)] = c
     if not imp and not sat:

@@ -337,7 +337,12 @@ def jtbd_sections(
     groups = _groups(result)
     scored = result[result["served"].notna()]
     summary = Section(title=tr(_T["summary"], lang))
-    n_resp = int(result[["n_importance", "n_satisfaction"]].max(axis=1).max()) if len(result) else 0
+    # respondents: the most answers any outcome got, added up over the groups
+    answered = result[["n_importance", "n_satisfaction"]].max(axis=1)
+    if groups and len(result):
+        n_resp = int(answered.groupby([result[g] for g in groups], dropna=False).max().sum())
+    else:
+        n_resp = int(answered.max()) if len(result) else 0
     served = scored["served"].value_counts()
     summary.paragraphs.append(
         tr(
