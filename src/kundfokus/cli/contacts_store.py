@@ -293,12 +293,9 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out"),
     ) -> None:
         """Group contacts by situation and report needs, reasons, volumes and channels per group."""
-        from kundfokus.contacts.situations import (
-            situation_report_sections,
-            situations,
-            situations_frame,
-        )
+        from kundfokus.contacts.situations import situation_report_sections, situations
         from kundfokus.store.db import open_store, session_scope
+        from kundfokus.store.repositories import situations_frame
 
         url = open_store(db)
         with session_scope(url) as session:

@@ -267,3 +267,23 @@ def model_versions(session: Session, axis: str) -> list[ModelVersion]:
             select(ModelVersion).where(ModelVersion.axis == axis).order_by(ModelVersion.version)
         )
     )
+
+
+def situations_frame(session: Session) -> pd.DataFrame:
+    """One row per contact with its best current value on every axis (see
+    :func:`current_values`): ``contact_id, external_id, timestamp, channel, purpose, reason,
+    urgency, treatment, mood, tags`` (``None`` where nothing is known). The input of
+    :func:`kundfokus.contacts.situations.situations`."""
+    contacts = contacts_frame(session)[["contact_id", "external_id", "timestamp", "channel"]]
+    values = current_values(session, AXES)
+    wide = (
+        values.pivot(index="contact_id", columns="axis", values="label")
+        if not values.empty
+        else pd.DataFrame(index=pd.Index([], name="contact_id"))
+    )
+    wide = wide.reindex(columns=list(AXES)).reset_index()
+    out = contacts.merge(wide, on="contact_id", how="left")
+    out["timestamp"] = pd.to_datetime(out["timestamp"])
+    for axis in AXES:
+        out[axis] = out[axis].astype(object).where(out[axis].notna(), None)
+    return out
