@@ -349,3 +349,12 @@ def test_cli_churn_and_cohorts(tmp_path):
     res3 = runner.invoke(app, ["retention", "churn", str(p), "--customer", "nope", "--start",
                                "start", "--end", "end"])  # fmt: skip
     assert isinstance(res3.exception, InputError) and res3.exception.file == str(p)
+
+
+def test_partial_last_period_is_marked_and_quarters_annualise_by_four():
+    t = rt.churn(CONTRACTS, "id", start="start", end="end", period="quarter", as_of="2024-04-15")
+    assert list(t["period"]) == ["2023-Q4", "2024-Q1", "2024-Q2"]
+    assert list(t["complete"]) == [True, True, False]
+    q1 = t.set_index("period").loc["2024-Q1"]
+    assert q1["annual_churn"] == pytest.approx(1 - (1 - q1["churn_rate"]) ** 4)
+    assert t.attrs["periods_per_year"] == 4

@@ -454,3 +454,40 @@ def test_cli_bad_value_names_the_file_and_writes_nothing(tmp_path):
     assert isinstance(err, InputError)
     assert (err.file, err.row, err.column, err.value) == (str(p), 2, "nps", "12")
     assert not out.exists()
+
+
+def test_main_prints_one_line_and_exits_2(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from kundfokus.cli import main
+
+    p = tmp_path / "bad.csv"
+    p.write_text("nps,ch\n9,a\nten,b\n")
+    monkeypatch.setattr(sys, "argv", ["kundfokus", "scores", "nps", str(p), "--score", "nps"])
+    with pytest.raises(SystemExit) as ei:
+        main()
+    assert ei.value.code == 2
+    err = capsys.readouterr().err
+    assert f"{p}, row 2, column 'nps', value 'ten': not a number" in err
+    assert "Traceback" not in err
+
+
+def test_polars_lazy_frames_work():
+    df = _survey(100)
+    lazy = pl.from_pandas(df).lazy()
+    _same(scores.csat(lazy, "s", scale=(0, 10)), scores.csat(df, "s", scale=(0, 10)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_intervals_are_ordered_and_bounded_for_random_counts(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        p, a, d = (int(x) for x in rng.integers(0, 40, 3))
+        if p + a + d == 0:
+            continue
+        for method in ("adjusted-wald", "wald"):
+            se, lo, hi = scores.nps_interval(p, a, d, method=method)
+            assert -100 <= lo <= hi <= 100 and se >= 0
+        _, lo, hi = scores.proportion_interval(p, p + a + d)
+        share = 100 * p / (p + a + d)
+        assert 0 <= lo <= share <= hi <= 100  # Wilson always contains the observed share

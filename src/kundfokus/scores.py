@@ -441,6 +441,7 @@ def proportion_interval(
         centre = (p + z * z / (2 * n)) / denom
         half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
         lo, hi = centre - half, centre + half
+        lo, hi = (0.0 if k == 0 else lo), (1.0 if k == n else hi)  # exact at the edges
     elif method == "adjusted-wald":
         n_adj = n + z * z
         p_adj = (k + z * z / 2) / n_adj
