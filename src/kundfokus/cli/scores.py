@@ -80,6 +80,25 @@ _T = {
     "compare": {"en": "Comparison", "sv": "Jämförelse"},
 }
 
+_TESTS = {
+    "independent samples z test of NPS": {
+        "en": "independent samples z test of NPS",
+        "sv": "z-test för oberoende urval av NPS",
+    },
+    "two-proportion z test (pooled)": {
+        "en": "two-proportion z test (pooled)",
+        "sv": "z-test för två andelar (poolad)",
+    },
+    "Welch's t test of the mean": {
+        "en": "Welch's t test of the mean",
+        "sv": "Welchs t-test av medelvärdet",
+    },
+    "paired t test of per-respondent differences": {
+        "en": "paired t test of per-respondent differences",
+        "sv": "parat t-test av skillnaden per respondent",
+    },
+}
+
 _COLUMNS = {
     "nps": ["promoters", "passives", "detractors", "nps", "se", "ci_low", "ci_high"],
     "csat": ["satisfied", "csat", "ci_low", "ci_high", "mean_score"],
@@ -122,7 +141,7 @@ def _comparison_text(comp: pd.DataFrame, lang: str) -> str:
         a=r["group_1"],
         b=r["group_2"],
         diff=r["difference"],
-        test=r["test"],
+        test=tr(_TESTS[r["test"]], lang) if r["test"] in _TESTS else r["test"],
         stat=stat,
         value=r[stat],
         p=r["p_value"],
