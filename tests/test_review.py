@@ -287,3 +287,105 @@ def test_cli_queue_correct_retrain_history(tmp_path, banking):
         assert isinstance(r.exception, InputError)
     finally:
         db.dispose_engine(url)
+
+
+def test_situation_tags_are_retrained_as_a_set(store):
+    moving = [
+        "We are moving house next month, how do I change my address?",
+        "Vi flyttar nästa vecka, hur ändrar jag adressen?",
+        "I moved to a new flat, please update my address",
+        "Jag har flyttat till en ny lägenhet",
+        "Moving abroad soon, what happens to my account when we move?",
+        "Ny adress efter flytten, hur gör jag?",
+    ]
+    bereavement = [
+        "My father passed away, what happens to his account?",
+        "Min mamma har dött, hur avslutar jag hennes konto?",
+        "My husband died last week and I need access to our joint account",
+        "Dödsbo: vi behöver hjälp med pappas konto",
+        "Death in the family, how do I close the account of the deceased?",
+        "Min make gick bort, vad händer med lånet?",
+    ]
+    other = [
+        "What are your opening hours?",
+        "Hur byter jag pinkod?",
+        "How do I order a new card?",
+        "Vad kostar ett utlandsuttag?",
+        "Can I increase my card limit?",
+        "Hur loggar jag in i appen?",
+    ]
+    both = ["My wife died and I am moving out of our house, update my address"]
+    texts = moving + bereavement + other + both
+    tags = ["moving_house"] * 6 + ["bereavement"] * 6 + ["none"] * 6 + ["bereavement|moving_house"]
+    df = pd.DataFrame(
+        {
+            "id": [f"t{i:02d}" for i in range(len(texts))],
+            "customer_id": "c",
+            "timestamp": "2024-04-01",
+            "channel": "chat",
+            "text": texts,
+            "tags": tags,
+        }
+    )
+    with db.session_scope(store) as s:
+        import_contacts(s, df, source="t.csv", label_columns={"tags": "tags"})
+        res = retrain(s, "tags", n_splits=3)
+        assert res.version == 1 and sorted(res.classes) == ["bereavement", "moving_house"]
+        assert "whole tag set" in res.evaluation_method
+        assert 0 <= res.evaluation["accuracy"] <= 1 and "micro_f1" in res.evaluation
+        inf = current_inferences_for(s, "tags")
+        assert set(inf.values()) <= {
+            "none",
+            "moving_house",
+            "bereavement",
+            "bereavement|moving_house",
+        }
+        assert inf["t00"] == "moving_house" and inf["t06"] == "bereavement"
+        assert inf["t12"] == "none"
+        r = correct(s, "t12", "tags", "new_customer, moving_house", by="anna")
+        assert r.after == "moving_house|new_customer"
+        q = review_queue(s, "tags", limit=3, include_labelled=True)
+        assert len(q) == 3 and q["why"].str.startswith("tags:").all()
+
+
+def current_inferences_for(session, axis: str) -> dict[str, str]:
+    rows = session.execute(
+        sa.select(Contact.external_id, Inference.label)
+        .join(Contact, Contact.id == Inference.contact_id)
+        .where(Inference.axis == axis, Inference.source == "model")
+        .order_by(Inference.id)
+    ).all()
+    return dict(rows)
+
+
+def test_cli_taxonomy_sets_and_shows_labels(tmp_path):
+    url = f"sqlite:///{tmp_path / 'tax.db'}"
+    (tmp_path / "tax.yaml").write_text(
+        "reason:\n"
+        "  - label: card_lost\n    name_en: Lost card\n    name_sv: Borttappat kort\n"
+        "  - fees\n"
+        "urgency: [now, today, no_rush]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "bad.yaml").write_text("colour: [red]\n", encoding="utf-8")
+    runner = CliRunner()
+    try:
+        r = runner.invoke(
+            app,
+            ["contacts", "taxonomy", str(tmp_path / "tax.yaml"), "--db", url, "--format", "json"],
+        )
+        assert r.exit_code == 0, r.output
+        import json
+
+        rows = json.loads(r.output)
+        assert {(x["axis"], x["label"]) for x in rows} == {
+            ("reason", "card_lost"), ("reason", "fees"), ("urgency", "now"),
+            ("urgency", "today"), ("urgency", "no_rush"),
+        }  # fmt: skip
+        lost = next(x for x in rows if x["label"] == "card_lost")
+        assert lost["name_sv"] == "Borttappat kort"
+        r = runner.invoke(app, ["contacts", "taxonomy", str(tmp_path / "bad.yaml"), "--db", url])
+        assert isinstance(r.exception, InputError)
+        assert str(r.exception).startswith(str(tmp_path / "bad.yaml"))
+    finally:
+        db.dispose_engine(url)

@@ -320,7 +320,7 @@ def review_queue(
                 reasons.append((u, tr(_WHY["none"], lang, axis=a)))
             else:
                 u = uncertainty(
-                    current["scores"] or None,
+                    (current["scores"] or None) if a != "tags" else None,
                     current["confidence"],
                     measure=measure,
                     n_classes=n_classes.get(a),
@@ -563,9 +563,94 @@ class RetrainResult:
 
 
 def _new_classifier(axis: str, params: Mapping[str, Any] | None):
-    from kundfokus.contacts.classifier import ContactClassifier
+    from kundfokus.contacts.classifier import ContactClassifier, TagClassifier
 
+    if axis == "tags":
+        return TagClassifier(**{"axis": axis, **dict(params or {})})
     return ContactClassifier(**{"axis": axis, **dict(params or {})})
+
+
+def _tag_label(tags: Sequence[str]) -> str:
+    return "|".join(sorted(tags)) if len(tags) else "none"
+
+
+def _cross_validate_tags(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    params: Mapping[str, Any] | None,
+    n_splits: int,
+    random_state: int,
+) -> tuple[dict[str, Any], str]:
+    """k-fold cross-validation of the situation-tag classifier (several tags per contact).
+
+    ``accuracy`` is the share of contacts whose whole tag set was predicted exactly;
+    ``micro_f1`` is the F1 over all (contact, tag) decisions; ``macro_f1`` is the mean per-tag F1.
+    A fold in which no tag has two examples with and without it predicts no tags.
+    """
+    from sklearn.model_selection import KFold
+
+    from kundfokus.errors import InputError as _InputError
+
+    x = np.asarray(list(texts), dtype=object)
+    truth = [set(normalise_label("tags", v).split("|")) - {"none"} for v in labels]
+    k = int(max(2, min(n_splits, len(x) // 2)))
+    pred: list[set[str]] = [set() for _ in x]
+    for train_idx, test_idx in KFold(k, shuffle=True, random_state=random_state).split(x):
+        model = _new_classifier("tags", params)
+        y = [_tag_label(sorted(truth[i])) if truth[i] else "" for i in train_idx]
+        try:
+            model.fit(list(x[train_idx]), y)
+        except _InputError:
+            continue
+        for i, tags in zip(test_idx, model.predict_tags(list(x[test_idx])), strict=True):
+            pred[i] = set(tags)
+    all_tags = sorted(set().union(*truth, *pred))
+    tp = sum(len(t & p) for t, p in zip(truth, pred, strict=True))
+    fp = sum(len(p - t) for t, p in zip(truth, pred, strict=True))
+    fn = sum(len(t - p) for t, p in zip(truth, pred, strict=True))
+    per_tag = []
+    for tag in all_tags:
+        ttp = sum(1 for t, p in zip(truth, pred, strict=True) if tag in t and tag in p)
+        tfp = sum(1 for t, p in zip(truth, pred, strict=True) if tag not in t and tag in p)
+        tfn = sum(1 for t, p in zip(truth, pred, strict=True) if tag in t and tag not in p)
+        f1 = 2 * ttp / (2 * ttp + tfp + tfn) if (ttp + tfp + tfn) else 1.0
+        per_tag.append({"label": tag, "f1": f1, "support": ttp + tfn})
+    ev = {
+        "n": len(x),
+        "accuracy": float(np.mean([t == p for t, p in zip(truth, pred, strict=True)])),
+        "micro_f1": 2 * tp / (2 * tp + fp + fn) if (tp + fp + fn) else 1.0,
+        "macro_f1": float(np.mean([r["f1"] for r in per_tag])) if per_tag else 1.0,
+        "per_class": per_tag,
+    }
+    method = (
+        f"{k}-fold cross-validation on the {len(x)} labelled contacts "
+        "(accuracy = whole tag set right)"
+    )
+    return ev, method
+
+
+def _predict(model: Any, axis: str, texts: list[str]) -> tuple[list[str], np.ndarray, list[dict]]:
+    """Labels, confidences and top scores of a fitted model for ``texts``.
+
+    For ``tags`` the label is the ``|``-joined set of tags over their thresholds, the scores are
+    the tag probabilities, and the confidence is that of the least certain tag decision
+    (``min over tags of max(p, 1 - p)``).
+    """
+    classes = [str(c) for c in model.classes_]
+    proba = np.asarray(model.predict_proba(texts))
+    if axis == "tags":
+        thr = np.array([model.thresholds_[t] for t in model.classes_])
+        on = proba >= thr
+        labels = [_tag_label([classes[j] for j in np.flatnonzero(row)]) for row in on]
+        conf = np.maximum(proba, 1 - proba).min(axis=1)
+        top = np.argsort(-proba, axis=1)[:, :TOP_K]
+    else:
+        labels = [str(p) for p in model.predict(texts)]
+        top = np.argsort(-proba, axis=1)[:, :TOP_K]
+        conf = proba[np.arange(len(texts)), top[:, 0]]
+    scores = [{classes[j]: round(float(proba[i, j]), 6) for j in top[i]} for i in range(len(texts))]
+    return labels, conf, scores
 
 
 def cross_validate(
@@ -579,15 +664,21 @@ def cross_validate(
 ) -> tuple[dict[str, Any], str]:
     """Stratified k-fold cross-validation of a fresh classifier on ``texts``/``labels``.
 
-    ``k`` is ``n_splits``, but at most the size of the largest class and at least 2. A class with fewer examples than folds still
-    takes part (in the folds where it is held out, nothing could have learnt it, which is the
-    honest outcome). Returns the evaluation dict of :func:`kundfokus.contacts.evaluation.evaluate`
-    on the out-of-fold predictions and a sentence stating the method.
+    ``k`` is ``n_splits``, but at most the size of the largest class and at least 2. A class
+    with fewer examples than folds still takes part (in the folds where it is held out, nothing
+    could have learnt it, which is the honest outcome). Returns the evaluation dict of
+    :func:`kundfokus.contacts.evaluation.evaluate` on the out-of-fold predictions and a sentence
+    stating the method. For ``axis="tags"`` see :func:`_cross_validate_tags`.
     """
     from sklearn.base import clone
     from sklearn.model_selection import StratifiedKFold
 
     from kundfokus.contacts.evaluation import evaluate
+
+    if axis == "tags":
+        return _cross_validate_tags(
+            texts, labels, params=params, n_splits=n_splits, random_state=random_state
+        )
 
     y = np.asarray([str(v) for v in labels], dtype=object)
     x = np.asarray(list(texts), dtype=object)
@@ -647,25 +738,20 @@ def infer(
         return 0
     now = utcnow()
     n = 0
-    classes = [str(c) for c in model.classes_]
     for start in range(0, len(contacts), 2000):
         part = contacts.iloc[start : start + 2000]
-        texts = part["text"].tolist()
-        pred = [str(p) for p in model.predict(texts)]
-        proba = np.asarray(model.predict_proba(texts))
-        top = np.argsort(-proba, axis=1)[:, :TOP_K]
+        pred, conf, scores = _predict(model, mv.axis, part["text"].tolist())
         rows = []
         for i, cid in enumerate(part["contact_id"].tolist()):
-            scores = {classes[j]: round(float(proba[i, j]), 6) for j in top[i]}
             rows.append(
                 {
                     "contact_id": int(cid),
                     "axis": mv.axis,
                     "label": pred[i],
-                    "confidence": float(proba[i, top[i, 0]]),
+                    "confidence": float(conf[i]),
                     "source": "model",
                     "model_version_id": mv.id,
-                    "scores": scores,
+                    "scores": scores[i],
                     "evidence": None,
                     "created_at": now,
                 }
@@ -722,7 +808,10 @@ def retrain(
         random_state=random_state,
     )
     model = _new_classifier(axis, params)
-    model.fit(train["text"].tolist(), train["label"].tolist())
+    y = train["label"].tolist()
+    if axis == "tags":
+        y = ["" if v == "none" else v for v in y]
+    model.fit(train["text"].tolist(), y)
     version = (prev.version if prev else 0) + 1
     meta = {"axis": axis, "version": version, "fingerprint": fp, "n_train": len(train)}
     mv = ModelVersion(
