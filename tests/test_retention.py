@@ -358,3 +358,26 @@ def test_partial_last_period_is_marked_and_quarters_annualise_by_four():
     q1 = t.set_index("period").loc["2024-Q1"]
     assert q1["annual_churn"] == pytest.approx(1 - (1 - q1["churn_rate"]) ** 4)
     assert t.attrs["periods_per_year"] == 4
+
+
+def test_typed_date_columns_and_missing_end_dates():
+    typed = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "s": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-03"]),
+            "e": pd.to_datetime(["2024-02-10", None, "2024-03-20"]),
+        }
+    )
+    expected = [
+        ["2024-01", 0, 2],
+        ["2024-01", 1, 2],
+        ["2024-01", 2, 1],
+        ["2024-02", 0, 1],
+        ["2024-02", 1, 1],
+    ]
+    for frame in (
+        typed,
+        pl.from_pandas(typed).with_columns(pl.col("s").dt.date(), pl.col("e").dt.date()),
+    ):
+        c = rt.cohorts(frame, "id", start="s", end="e")
+        assert c[["cohort", "age", "alive"]].values.tolist() == expected
