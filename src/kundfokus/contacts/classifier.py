@@ -203,6 +203,8 @@ class ContactClassifier(ClassifierMixin, BaseEstimator):
         in-scope contacts that may be sent to ``oos_label``.
     embed_weight : float, default 1.0
         Scale of the embedding block with ``features="tfidf+embed"``.
+    word_weight : float, default 1.0
+        Scale of the word block next to the character block.
     random_state : int, default 0
         Seed of the fold split and of the linear model.
 
@@ -251,6 +253,7 @@ class ContactClassifier(ClassifierMixin, BaseEstimator):
         oos_threshold: str | float | None = "auto",
         target_rejection: float | None = None,
         embed_weight: float = 1.0,
+        word_weight: float = 1.0,
         random_state: int = 0,
     ) -> None:
         self.axis = axis
@@ -265,6 +268,7 @@ class ContactClassifier(ClassifierMixin, BaseEstimator):
         self.oos_threshold = oos_threshold
         self.target_rejection = target_rejection
         self.embed_weight = embed_weight
+        self.word_weight = word_weight
         self.random_state = random_state
 
     # -- building blocks -------------------------------------------------------------------
@@ -274,6 +278,7 @@ class ContactClassifier(ClassifierMixin, BaseEstimator):
             word_ngrams=self.word_ngrams,
             char_ngrams=self.char_ngrams,
             embed_weight=self.embed_weight,
+            word_weight=self.word_weight,
         )
 
     def _make_model(self) -> LinearSVC | LogisticRegression:
