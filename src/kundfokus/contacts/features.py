@@ -255,7 +255,11 @@ class _FastTfidf:
         for text in texts:
             toks = self.token_re.findall(text)
             for n in range(self.min_n, self.max_n + 1):
-                grams = toks if n == 1 else map(" ".join, zip(*(toks[i:] for i in range(n))))
+                grams = (
+                    toks
+                    if n == 1
+                    else map(" ".join, zip(*(toks[i:] for i in range(n)), strict=False))
+                )
                 ext(i for i in map(get, grams) if i is not None)
             indptr.append(len(indices))
         return indptr, indices
