@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from kundfokus.errors import InputError
 
@@ -53,6 +54,7 @@ __all__ = [
     "luhn_valid",
     "personnummer_valid",
     "redact",
+    "redact_frame",
     "redact_many",
 ]
 
@@ -503,3 +505,105 @@ def redact_many(texts: Iterable[str], *, kinds: Iterable[str] = ALL) -> list[str
             raise InputError("text to redact must be a string", row=i, value=t)
         out.append(r.redact(t))
     return out
+
+
+def redact_frame(frame: Any, columns: str | Sequence[str] = "text", *, kinds: Iterable[str] = ALL):
+    """Redact text columns of a data frame; returns a frame of the same kind.
+
+    Works on pandas, Polars (eager and lazy) and PyArrow tables through narwhals, on a PySpark
+    DataFrame (a pandas UDF, so the work runs on the executors and stays lazy) and on a DuckDB
+    relation (streamed through Arrow record batches; the result is a relation on DuckDB's default
+    connection). Other columns are left as they are; missing values stay missing.
+
+    Parameters
+    ----------
+    frame:
+        pandas.DataFrame, polars.DataFrame / LazyFrame, pyarrow.Table, duckdb relation or
+        pyspark.sql.DataFrame.
+    columns:
+        The text column or columns to redact (default ``"text"``).
+    kinds:
+        Kinds to redact (default: all of :data:`KINDS`).
+
+    Returns
+    -------
+    The same kind of frame, with the columns redacted.
+
+    Raises
+    ------
+    InputError
+        A column is missing or not a text column (names the column and its type), or, for eager
+        frames, a value is not a string (names the 1-based row).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": [1, 2], "text": ["ring 070-123 45 67", None]})
+    >>> out = redact_frame(df)
+    >>> out["text"][0], bool(out["text"].isna()[1]), out["id"].tolist()
+    ('ring [PHONE]', True, [1, 2])
+    """
+    import narwhals as nw
+
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    r = _redactor(kinds)
+    nw_frame = nw.from_native(frame)
+    schema = nw_frame.collect_schema()
+    for c in cols:
+        if c not in schema:
+            raise InputError(
+                f"no such column; the frame has {', '.join(map(str, schema.names()))}", column=c
+            )
+        if schema[c] not in (nw.String, nw.Unknown, nw.Object):
+            raise InputError("not a text column", column=c, value=str(schema[c]))
+
+    def one(t: Any) -> Any:
+        return None if t is None else r.redact(t) if isinstance(t, str) else t
+
+    module = type(frame).__module__
+    if module.startswith("pyspark"):
+        import pandas as pd
+        from pyspark.sql import functions as F
+
+        def _redact_series(s):
+            return s.map(one)
+
+        # real types, not the strings `from __future__ import annotations` would leave
+        _redact_series.__annotations__ = {"s": pd.Series, "return": pd.Series}
+        _udf = F.pandas_udf(_redact_series, "string")  # type: ignore[call-overload]
+        for c in cols:
+            frame = frame.withColumn(c, _udf(F.col(c)))
+        return frame
+    if module.startswith("duckdb"):
+        import duckdb
+        import pyarrow as pa
+
+        batches = [
+            redact_frame(pa.Table.from_batches([b]), cols, kinds=kinds)
+            for b in frame.arrow()  # a RecordBatchReader: one batch at a time
+        ]
+        table = pa.concat_tables(batches) if batches else frame.arrow().read_all()
+        return duckdb.from_arrow(table)
+    if isinstance(nw_frame, nw.LazyFrame):
+        if nw_frame.implementation is nw.Implementation.POLARS:
+            import polars as pl
+
+            def batch(s: pl.Series) -> pl.Series:
+                return pl.Series(s.name, [one(t) for t in s.to_list()], dtype=pl.String)
+
+            return frame.with_columns(
+                [pl.col(c).map_batches(batch, return_dtype=pl.String) for c in cols]
+            )
+        raise InputError(
+            "redact_frame supports pandas, Polars, PyArrow, DuckDB and PySpark frames",
+            value=type(frame).__name__,
+        )
+    new = []
+    for c in cols:
+        values = nw_frame[c].to_list()
+        for i, t in enumerate(values, start=1):
+            if t is not None and not isinstance(t, str) and t == t:  # NaN is missing too
+                raise InputError("text to redact must be a string", row=i, column=c, value=t)
+        out = [None if (t is None or t != t) else r.redact(t) for t in values]
+        new.append(nw.new_series(c, out, nw.String, backend=nw_frame.implementation))
+    return nw_frame.with_columns(*new).to_native()
