@@ -306,3 +306,22 @@ def test_redaction_is_idempotent():
 )
 def test_edge_cases(text, expected):
     assert redact(text) == expected
+
+
+def test_card_prefixes_and_timestamps():
+    # Mastercard's 2-series (2221-2720) is a card; a Luhn-valid 14-digit timestamp is not
+    assert luhn_valid("2223000048400011")
+    assert redact("kort 2223 0000 4840 0011") == "kort [CARD]"
+    stamp = next(f"2024050112304{i}" for i in range(10) if luhn_valid(f"2024050112304{i}"))
+    assert redact(f"logg {stamp}") == f"logg {stamp}"
+
+
+def test_personnummer_born_in_the_future_is_no_personnummer():
+    assert not personnummer_valid("20990101-0008")
+    assert personnummer_valid("20070101-0008") == luhn_valid("0701010008")
+
+
+def test_kinds_as_generator_or_comma_string():
+    text = "a@b.se 070-123 45 67"
+    assert redact(text, kinds=(k for k in ["email"])) == "[EMAIL] 070-123 45 67"
+    assert redact(text, kinds="phone") == "a@b.se [PHONE]"

@@ -9,7 +9,7 @@ kind                placeholder            validated by
 ==================  =====================  ==========================================================
 ``email``           ``[EMAIL]``            shape ``local@domain.tld``
 ``iban``            ``[IBAN]``             country code, the country's IBAN length, ISO 7064 mod 97
-``card``            ``[CARD]``             13-19 digits, card grouping, issuer prefix 2-6, Luhn
+``card``            ``[CARD]``             13-19 digits, card grouping, issuer prefix, Luhn
 ``personnummer``    ``[PERSONNUMMER]``     plausible date (day + 60 for samordningsnummer), Luhn
 ``phone``           ``[PHONE]``            Swedish area code / mobile prefix and length, or ``+``/``00``
                                            with 8-15 digits, or North American ``(555) 123-4567``
@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from kundfokus.errors import InputError
@@ -165,6 +166,8 @@ def personnummer_valid(number: str) -> bool:
         if digits[:2] not in ("18", "19", "20"):
             return False
         year = int(digits[:4])
+        if year > date.today().year:  # nobody is born in the future
+            return False
         digits = digits[2:]
     if len(digits) != 10:
         return False
@@ -261,6 +264,13 @@ def _longest_valid_prefix(
     return None
 
 
+def _card_prefix(d: str) -> bool:
+    """Issuer prefixes in use (ISO/IEC 7812): 3 (Amex, Diners, JCB), 4 (Visa), 5 (Mastercard,
+    Maestro), 6 (Discover, Maestro, UnionPay) and 2221-2720 (Mastercard). A 14-digit timestamp
+    such as 20240501123045 is no card."""
+    return d[0] in "3456" or (d[0] == "2" and 2221 <= int(d[:4]) <= 2720)
+
+
 _PNR_SHAPE = re.compile(r"(?:\d{2})?\d{6} ?[+" + _DASH + r"] ?\d{4}")
 
 
@@ -353,7 +363,7 @@ class Redactor:
             d = _digits(m.group(0))
             if (
                 13 <= len(d) <= 19
-                and d[0] in "23456"
+                and _card_prefix(d)
                 and luhn_valid(d)
                 and not (self.keep_context and _id_context(text, m.start()))
             ):
@@ -435,9 +445,10 @@ _DEFAULT = Redactor()
 
 
 def _redactor(kinds: Iterable[str]) -> Redactor:
-    if kinds is ALL or tuple(kinds) == ALL:
+    if kinds is ALL:
         return _DEFAULT
-    return Redactor(kinds)
+    kinds = [k.strip() for k in kinds.split(",")] if isinstance(kinds, str) else list(kinds)
+    return _DEFAULT if tuple(kinds) == ALL else Redactor(kinds)
 
 
 def find_pii(text: str, *, kinds: Iterable[str] = ALL) -> list[Match]:
