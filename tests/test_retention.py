@@ -381,3 +381,47 @@ def test_typed_date_columns_and_missing_end_dates():
     ):
         c = rt.cohorts(frame, "id", start="s", end="e")
         assert c[["cohort", "age", "alive"]].values.tolist() == expected
+
+
+def test_tenure_clock_counts_each_customers_own_renewals():
+    df = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "s": ["2024-01-15", "2024-01-15", "2024-01-31", "2024-02-10"],
+            "e": ["2024-02-15", "2024-02-16", "2024-02-29", ""],
+        }
+    )
+    c = rt.cohorts(df, "id", start="s", end="e", clock="tenure", as_of="2024-05-31")
+    jan = c[c["cohort"] == "2024-01"].set_index("age")["alive"]
+    # 1 ends on its first anniversary (no renewal); 2 renewed once; 3 ends before "Feb 31"
+    assert jan.tolist() == [3, 1, 0, 0, 0]
+    feb = c[c["cohort"] == "2024-02"]
+    assert feb["age"].max() == 3  # age 4 would need June, after as_of
+    with pytest.raises(InputError, match="contract data"):
+        rt.cohorts(df.rename(columns={"s": "d"}), "id", date="d", window=30, clock="tenure")
+
+
+def test_sbg_on_tenure_cohorts_recovers_the_generating_parameters():
+    rng = np.random.default_rng(8)
+    alpha, beta = 0.8, 2.5
+    rows = []
+    for i in range(6000):
+        start = date(2021 + (i % 3), 1 + i % 12, 1 + i % 28)
+        months = min(int(rng.geometric(rng.beta(alpha, beta))), 300)  # lifetime T in months
+        y, m = divmod(start.month - 1 + months, 12)
+        end = date(start.year + y, m + 1, start.day)  # ends on its T-th anniversary
+        rows.append(
+            {
+                "id": i,
+                "s": start.isoformat(),
+                "e": end.isoformat() if end <= date(2024, 12, 31) else "",
+            }
+        )
+    c = rt.cohorts(pd.DataFrame(rows), "id", start="s", end="e", clock="tenure", as_of="2024-12-31")
+    fit = rt.sbg_fit_cohorts(c)
+    assert abs(fit.alpha - alpha) < 2.5 * fit.se_alpha
+    assert abs(fit.beta - beta) < 2.5 * fit.se_beta
+    calendar = rt.sbg_fit_cohorts(
+        rt.cohorts(pd.DataFrame(rows), "id", start="s", end="e", as_of="2024-12-31")
+    )
+    assert abs(calendar.beta - beta) > abs(fit.beta - beta)  # the calendar clock is biased here

@@ -110,6 +110,21 @@ def _bounds(idx: int, period: str) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
+_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+_NO_TENURE = -2  # purchase data: tenure clock not available
+
+
+def _renewals_expr(s: nw.Expr, e: nw.Expr, period: str) -> nw.Expr:
+    """Whole periods from start to end, counting an anniversary only when the end is after it:
+    the number of renewals made (a contract that ends exactly on its first anniversary made none).
+    """
+    sy, sm, sd = (s.str.slice(i, n).cast(nw.Int64) for i, n in ((0, 4), (5, 2), (8, 2)))
+    ey, em, ed = (e.str.slice(i, n).cast(nw.Int64) for i, n in ((0, 4), (5, 2), (8, 2)))
+    months = (ey * 12 + em) - (sy * 12 + sm) - nw.when(ed <= sd).then(1).otherwise(0)
+    months = nw.when(months < 0).then(0).otherwise(months)
+    return months // _MONTHS[period]
+
+
 def _label(idx: int, period: str) -> str:
     first, _ = _bounds(idx, period)
     if period == "month":
@@ -230,8 +245,13 @@ def _spells(
                 .otherwise(nw.lit(-1))
                 .cast(nw.Int64)
                 .alias("end_idx"),
+                nw.when(ended)
+                .then(_renewals_expr(s, e_or_s, period))
+                .otherwise(nw.lit(-1))
+                .cast(nw.Int64)
+                .alias("tenure"),
             )
-            .group_by("start_idx", "end_idx")
+            .group_by("start_idx", "end_idx", "tenure")
             .agg(nw.len().alias("customers"))
         )
         counts = _collect(agg)
@@ -267,12 +287,15 @@ def _spells(
             end_idx.append(_index_of(lost_on, period) if lost_on <= cutoff else -1)
         raw["end_idx"] = end_idx
         counts = raw.groupby(["start_idx", "end_idx"], as_index=False)["customers"].sum()
+        counts["tenure"] = _NO_TENURE
         rule = {
             k: v.format(window=int(window), as_of=cutoff.isoformat())
             for k, v in _RULES["window"].items()
         }
         meta = {"kind": "window", "window": int(window)}
-    counts = counts.astype({"start_idx": "int64", "end_idx": "int64", "customers": "int64"})
+    counts = counts.astype(
+        {"start_idx": "int64", "end_idx": "int64", "tenure": "int64", "customers": "int64"}
+    )
     if counts.empty:
         raise InputError("no customers started on or before the as-of date")
     return _Spells(
@@ -426,10 +449,19 @@ def cohorts(
     window: int | None = None,
     period: ChurnPeriod = "month",
     as_of: Any = None,
+    clock: Literal["calendar", "tenure"] = "calendar",
 ) -> pd.DataFrame:
     """Cohort retention: for customers who started in the same period, the share still active.
 
-    Parameters are those of :func:`churn`.
+    Parameters are those of :func:`churn`, and:
+
+    clock:
+        ``"calendar"`` (default): age k is the start of calendar period cohort + k.
+        ``"tenure"`` (contract data only): age k counts each customer's own renewals, a customer
+        is alive at age k when their contract ran past k whole periods from their own start date
+        (ending exactly on the k-th anniversary means no k-th renewal). Ages are shown only when
+        every customer of the cohort has been observed that long. These are the renewal counts
+        the sBG model describes, so use this clock for :func:`sbg_fit_cohorts`.
 
     Returns
     -------
@@ -459,15 +491,25 @@ def cohorts(
         period=period,
         as_of=as_of,
     )
+    if clock not in ("calendar", "tenure"):
+        raise InputError(f"unknown clock {clock!r}: use calendar or tenure", value=clock)
+    if clock == "tenure" and sp.meta.get("kind") != "contractual":
+        raise InputError("the tenure clock needs contract data (start and end columns)")
     last = _index_of(sp.as_of, period)
     rows = []
     for c_idx, part in sp.counts.groupby("start_idx"):
         e = part["end_idx"].to_numpy()
+        ten = part["tenure"].to_numpy()
         n = part["customers"].to_numpy()
         size = int(n.sum())
         for age in range(0, last - int(c_idx) + 1):
             p = int(c_idx) + age
-            alive = size if age == 0 else int(n[(e < 0) | (e >= p)].sum())
+            if clock == "tenure":
+                if age > 0 and _bounds(p, period)[1] > sp.as_of:
+                    break  # not every customer of the cohort has been observed this long
+                alive = int(n[(ten < 0) | (ten >= age)].sum())
+            else:
+                alive = size if age == 0 else int(n[(e < 0) | (e >= p)].sum())
             rows.append(
                 {
                     "cohort": _label(int(c_idx), period),
@@ -479,7 +521,9 @@ def cohorts(
                 }
             )
     table = pd.DataFrame(rows)
-    table.attrs.update(rule=sp.rule, as_of=sp.as_of.isoformat(), period=period, **sp.meta)
+    table.attrs.update(
+        rule=sp.rule, as_of=sp.as_of.isoformat(), period=period, clock=clock, **sp.meta
+    )
     return table
 
 

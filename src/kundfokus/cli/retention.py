@@ -25,6 +25,11 @@ class PeriodChoice(StrEnum):
     year = "year"
 
 
+class ClockChoice(StrEnum):
+    calendar = "calendar"
+    tenure = "tenure"
+
+
 class TextFormat(StrEnum):
     text = "text"
     json = "json"
@@ -208,6 +213,11 @@ def cohorts_command(
     window: int | None = typer.Option(None, "--window", help=_COMMON_HELP["window"]),
     period: PeriodChoice = typer.Option(PeriodChoice.month, "--period", help="Cohort period."),
     as_of: str | None = typer.Option(None, "--as-of", help=_COMMON_HELP["as_of"]),
+    clock: ClockChoice = typer.Option(
+        ClockChoice.calendar,
+        "--clock",
+        help="Age by calendar period, or by each customer's own renewals (tenure; contracts only).",
+    ),
     fit_sbg: bool = typer.Option(False, "--fit-sbg", help="Also fit the sBG model to the cohorts."),
     fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
     out: Path | None = typer.Option(None, "-o", "--out", help="Write to this file."),
@@ -219,7 +229,7 @@ def cohorts_command(
     args = _spell_args(customer, start, end, date, window, period, as_of)
     data = _read(file)
     try:
-        table = cohorts(data, **args)
+        table = cohorts(data, **args, clock=clock.value)
     except InputError as err:
         raise err.with_file(str(file)) from None
     lg = lang.value
