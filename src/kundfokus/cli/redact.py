@@ -79,8 +79,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Redact personal data in lines read from stdin. / Ta bort personuppgifter ur text.
 
-        Personnummer, phone numbers, e-mail, card numbers and IBANs become [PERSONNUMMER], [PHONE],
-        [EMAIL], [CARD] and [IBAN]. Names and addresses are NOT redacted.
+        Personnummer, phone numbers, e-mail, card numbers and IBANs become [PERSONNUMMER],
+        [PHONE], [EMAIL], [CARD] and [IBAN]. Names and addresses are NOT redacted.
+
+        Personnummer, telefonnummer, e-post, kortnummer och IBAN ersätts med platshållare.
+        Namn och adresser tas INTE bort.
         """
         redactor = Redactor(_parse_kinds(kinds))
         sys.stdout.flush()

@@ -295,7 +295,7 @@ _NEG_EN = (
     r"disappointing", r"terrible", r"awful", r"horrible", r"worst", r"bad", r"unacceptable",
     r"ridiculous", r"useless", r"pathetic", r"disgusted", r"outrageous", r"scam", r"ugh", r"wtf",
     r"worried", r"stressed", r"scared", r"afraid", r"sad", r"fed up", r"sick of", r"tired of",
-    r"complaint", r"never again", r"third time", r"again", r"still", r"waited", r"waiting",
+    r"complaint", r"never again", r"third time",
     r"hate", r"poor", r"rubbish", r"joke", r"nightmare", r"unhappy", r"confused",
 )  # fmt: skip
 _NEG_SV = (
@@ -303,7 +303,7 @@ _NEG_SV = (
     r"frustrerande", r"besviken", r"besvikna", r"hemsk(?:t|a)?", r"fruktansvärd(?:a|t)?",
     r"sämst(?:a)?", r"dålig(?:t|a)?", r"oacceptabel(?:t)?", r"löjlig(?:t|a)?", r"värdelös(?:t|a)?",
     r"orolig", r"stressad", r"rädd", r"ledsen", r"trött på", r"less på", r"klagomål",
-    r"aldrig mer", r"tredje gången", r"igen", r"fortfarande", r"väntat", r"hatar", r"bedrövlig(?:t)?",
+    r"aldrig mer", r"tredje gången", r"hatar", r"bedrövlig(?:t)?",
     r"skandal", r"katastrof", r"mardröm", r"missnöjd", r"förvirrad",
 )  # fmt: skip
 _POS_EN = (
@@ -322,6 +322,9 @@ _cue("mood", "negative", 1.0, "sv", *_NEG_SV)
 _cue("mood", "negative", 0.6, "en", r"stolen", r"hacked", r"fraud", r"charged twice", r"lost")
 _cue("mood", "negative", 0.6, "sv", r"stulen", r"stulet", r"stulna", r"kapad(?:e|t)?",
      r"bedrägeri", r"dragit (?:pengar )?dubbelt", r"tappat")  # fmt: skip
+# repeat-contact and waiting markers: frustration, but weaker than an emotion word
+_cue("mood", "negative", 0.5, "en", r"again", r"still", r"waited", r"waiting", r"yet again")
+_cue("mood", "negative", 0.5, "sv", r"igen", r"fortfarande", r"väntat", r"väntar")
 _cue("mood", "positive", 1.0, "en", *_POS_EN)
 _cue("mood", "positive", 1.0, "sv", *_POS_SV)
 _cue("mood", "positive", 0.4, "en", r"thanks", r"thank you")
