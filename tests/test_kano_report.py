@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import polars as pl
 import pytest
@@ -39,6 +41,10 @@ def _frame(group: bool = False) -> pd.DataFrame:
     return df
 
 
+def _points(layers):
+    return next(layer for layer in layers if layer["mark"]["type"] == "circle")
+
+
 def _layer_data(spec, layer):
     name = layer["data"]["name"]
     return spec["datasets"][name]
@@ -46,8 +52,7 @@ def _layer_data(spec, layer):
 
 def test_kano_plot_spec_reads_right():
     spec = kano_plot(_frame())
-    points = spec["layer"][0]
-    assert points["mark"]["type"] == "circle"
+    points = _points(spec["layer"])
     enc = points["encoding"]
     assert enc["x"]["field"] == "abs_worse" and enc["y"]["field"] == "better"
     assert enc["x"]["scale"]["domain"] == [0, 1] and enc["y"]["scale"]["domain"] == [0, 1]
@@ -63,7 +68,12 @@ def test_kano_plot_spec_reads_right():
         "Attractive",
     ]
     # reference lines at 0.5 in both directions
-    rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
+    rules = [
+        layer
+        for layer in spec["layer"]
+        if layer["mark"]["type"] == "rule" and "x2" not in layer["encoding"]
+    ]
+    assert len(rules) == 2
     assert {next(iter(r["encoding"])) for r in rules} == {"x", "y"}
     assert all(_layer_data(spec, r)[0]["value"] == 0.5 for r in rules)
     texts = [
@@ -81,7 +91,7 @@ def test_kano_plot_spec_reads_right():
 def test_kano_plot_swedish_and_constant_size_without_importance():
     df = _frame().assign(importance=None)
     spec = kano_plot(df, lang="sv")
-    enc = spec["layer"][0]["encoding"]
+    enc = _points(spec["layer"])["encoding"]
     assert enc["size"] == {"value": 160}
     assert enc["x"]["title"].startswith("Missnöje")
     assert spec["title"].startswith("Kano-diagram")
@@ -101,8 +111,39 @@ def test_kano_plot_facets_by_group_and_accepts_polars():
     mixed = next(d for d in data if d["category"] == "O/M")
     assert mixed["colour_category"] == "Performance (one-dimensional)"
     assert mixed["category_label"] == "Performance (one-dimensional) / Must-be"
-    # point and label layers read the facet's rows (no data of their own)
-    assert "data" not in spec["spec"]["layer"][0]
+    # point, label and leader layers read the facet's rows (no data of their own)
+    layers = spec["spec"]["layer"]
+    assert "data" not in _points(layers)
+    assert all(
+        "data" not in la
+        for la in layers
+        if la["encoding"].get("text", {}).get("field") == "display_label"
+    )
+
+
+def test_kano_plot_labels_do_not_overlap():
+    # eight features in one tight cluster, labels of equal length
+    n = 8
+    df = pd.DataFrame(
+        {
+            "feature": [f"F{i}" for i in range(n)],
+            "label": [f"feature number {i}" for i in range(n)],
+            "category": ["O"] * n,
+            "better": [0.70 + 0.004 * i for i in range(n)],
+            "worse": [-0.30 - 0.004 * i for i in range(n)],
+        }
+    )
+    spec = kano_plot(df)
+    data = _layer_data(spec, _points(spec["layer"]))
+    ys = sorted(d["label_y"] for d in data)
+    gaps = [b - a for a, b in itertools.pairwise(ys)]
+    assert min(gaps) >= 1.25 * 11 / 400 - 2e-4  # one text line apart (positions rounded)
+    assert all(0 <= y <= 1 for y in ys)
+    # labels that moved get a leader line to their point
+    leaders = next(
+        la for la in spec["layer"] if la["mark"]["type"] == "rule" and "x2" in la["encoding"]
+    )
+    assert leaders["encoding"]["y2"]["field"] == "label_y"
 
 
 def test_category_bars_order_colours_and_shares():

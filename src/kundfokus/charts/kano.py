@@ -170,6 +170,46 @@ def _primary(code: Any) -> str:
     return str(code).split("/")[0].strip()
 
 
+_LEADER_MIN = 0.02  # draw a line from point to label when the label moved more than this
+_FONT_PX = 11
+
+
+def _place_labels(df: pd.DataFrame, group: str | None, *, width: int, height: int) -> pd.DataFrame:
+    """Give every point a label position (``label_x``, ``label_y``, ``label_side``) in data
+    units so that labels within one plot do not overlap: greedily from the top, a label that would
+    collide with one already placed moves down below it."""
+    char_w = 0.56 * _FONT_PX / width  # average character width, in data units
+    line_h = 1.25 * _FONT_PX / height
+    gap_x = 9 / width
+    out = df.copy()
+    out["label_x"] = 0.0
+    out["label_y"] = 0.0
+    out["label_side"] = "right"
+    parts = [out] if not group else [g for _, g in out.groupby(group, sort=False)]
+    for part in parts:
+        placed: list[tuple[float, float, float]] = []  # (x0, x1, y) of labels already placed
+        for idx in part.sort_values(["better", "abs_worse"], ascending=[False, True]).index:
+            px, py = float(out.at[idx, "abs_worse"]), float(out.at[idx, "better"])
+            w = len(str(out.at[idx, "display_label"])) * char_w
+            side = "right" if px + gap_x + w <= 1.0 or px <= 0.5 else "left"
+            lx = px + gap_x if side == "right" else px - gap_x
+            x0, x1 = (lx, lx + w) if side == "right" else (lx - w, lx)
+            ly = min(py + 0.5 * line_h, 1.0 - 0.5 * line_h)
+            moved, passes = True, 0
+            while moved and passes <= len(placed):  # ly only decreases: at most one pass each
+                moved, passes = False, passes + 1
+                for ox0, ox1, oy in placed:
+                    if x0 < ox1 and ox0 < x1 and abs(ly - oy) < line_h - 1e-9:
+                        ly = oy - line_h
+                        moved = True
+            ly = max(ly, 0.5 * line_h)
+            placed.append((x0, x1, ly))
+            out.at[idx, "label_x"] = round(lx, 4)
+            out.at[idx, "label_y"] = round(ly, 4)
+            out.at[idx, "label_side"] = side
+    return out
+
+
 def _colour_scale(lang: str) -> alt.Scale:
     return alt.Scale(
         domain=[category_name(c, lang) for c in CATEGORY_ORDER],
@@ -217,9 +257,10 @@ def kano_plot(
     ...                       "category": ["A", "M"], "better": [0.7, 0.2],
     ...                       "worse": [-0.2, -0.8], "importance": [None, None]})
     >>> spec = kano_plot(frame)
-    >>> [d["abs_worse"] for d in spec["datasets"][spec["layer"][0]["data"]["name"]]]
+    >>> points = next(la for la in spec["layer"] if la["mark"]["type"] == "circle")
+    >>> [d["abs_worse"] for d in spec["datasets"][points["data"]["name"]]]
     [0.2, 0.8]
-    >>> spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    >>> points["encoding"]["x"]["scale"]["domain"]
     [0, 1]
     """
     check_lang(lang)
@@ -241,6 +282,7 @@ def kano_plot(
         df["n"] = None
     if "importance" not in df.columns:
         df["importance"] = None
+    df = _place_labels(df, group, width=width, height=height)
     keep = [
         *([group] if group else []),
         "feature",
@@ -253,6 +295,9 @@ def kano_plot(
         "n",
         "importance",
         "size_value",
+        "label_x",
+        "label_y",
+        "label_side",
     ]
     data = df[keep].astype(object).where(df[keep].notna(), None)
 
@@ -286,16 +331,25 @@ def kano_plot(
         size=size,
         tooltip=tooltip,
     )
-    # Labels sit to the right of their point, except near the right edge where they would be cut.
+    # Labels sit beside their point (to the left near the right edge, where they would be cut),
+    # moved down where they would overlap another label; a thin line joins a moved label to its
+    # point.
+    label_x = alt.X("label_x:Q", scale=axis_scale)
+    label_y = alt.Y("label_y:Q", scale=axis_scale)
     labels_right = (
-        base.mark_text(align="left", dx=9, dy=-7, fontSize=11, color="#1f2933")
-        .encode(x=x, y=y, text="display_label:N")
-        .transform_filter("datum.abs_worse <= 0.6")
+        base.mark_text(align="left", baseline="middle", fontSize=11, color="#1f2933")
+        .encode(x=label_x, y=label_y, text="display_label:N")
+        .transform_filter("datum.label_side == 'right'")
     )
     labels_left = (
-        base.mark_text(align="right", dx=-9, dy=-7, fontSize=11, color="#1f2933")
-        .encode(x=x, y=y, text="display_label:N")
-        .transform_filter("datum.abs_worse > 0.6")
+        base.mark_text(align="right", baseline="middle", fontSize=11, color="#1f2933")
+        .encode(x=label_x, y=label_y, text="display_label:N")
+        .transform_filter("datum.label_side == 'left'")
+    )
+    leaders = (
+        base.mark_rule(color="#9aa5b1", strokeWidth=0.7)
+        .encode(x=x, y=y, x2="label_x:Q", y2="label_y:Q")
+        .transform_filter(f"abs(datum.label_y - datum.better) > {_LEADER_MIN}")
     )
     rules = pd.DataFrame({"orient": ["x", "y"], "value": [0.5, 0.5]})
     vline = (
@@ -326,14 +380,16 @@ def kano_plot(
     if group:
         # The point and label layers have no data of their own: they read the facet's rows.
         return (
-            alt.layer(points, labels_right, labels_left, vline, hline, *quad_layers, data=data)
+            alt.layer(
+                leaders, points, labels_right, labels_left, vline, hline, *quad_layers, data=data
+            )
             .properties(width=width, height=height)
             .facet(facet=alt.Facet(f"{group}:N", title=str(group)), columns=2)
             .properties(title=chart_title)
             .to_dict()
         )
     return (
-        alt.layer(points, labels_right, labels_left, vline, hline, *quad_layers)
+        alt.layer(leaders, points, labels_right, labels_left, vline, hline, *quad_layers)
         .properties(width=width, height=height, title=chart_title)
         .to_dict()
     )
