@@ -100,3 +100,17 @@ def test_find_examples_order_and_clear_error(tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["demo", "--examples", str(copy), "-o", str(tmp_path / "o")])
     assert res.exit_code != 0
     assert not (tmp_path / "o").exists()
+
+
+def test_example_generator_reproduces_the_committed_files(tmp_path):
+    import importlib.util
+
+    examples = find_examples()
+    spec = importlib.util.spec_from_file_location(
+        "make_kano_example", examples / "make_kano_example.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for name in ("kano_features.csv", "kano_answers.csv"):
+        assert (tmp_path / name).read_bytes() == (examples / name).read_bytes(), name

@@ -317,3 +317,20 @@ def test_template_filled_with_printed_answers_round_trips_through_analyze(tmp_pa
     out = CliRunner().invoke(app, ["kano", "analyze", str(path), "--format", "json"])
     assert out.exit_code == 0, out.output
     assert [r["O"] for r in json.loads(out.stdout)] == [expected["O"]] * 3
+
+
+def test_example_feature_lists_agree(examples_dir):
+    from_csv = load_features(examples_dir / "kano_features.csv")
+    from_yaml = load_features(examples_dir / "kano_features.yaml")
+    assert [f.id for f in from_csv] == [f.id for f in from_yaml]
+    assert len(from_csv) == 10
+    for a, b in zip(from_csv, from_yaml, strict=True):
+        assert a.text("label", "en") == b.text("label", "en")
+        assert a.text("label", "sv") == b.text("label", "sv")
+    q = build_questionnaire(from_yaml, lang="sv")
+    assert (
+        q.items[0].questions[1].text == "Om du alltid måste vänta i telefonkön, vad tycker du då?"
+    )
+    assert (
+        q.items[1].questions[0].text == "Om tjänsten har inloggning med BankID, vad tycker du då?"
+    )
