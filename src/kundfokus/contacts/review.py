@@ -20,8 +20,10 @@ Each candidate contact (one that no person has labelled yet on the axes asked fo
   queue. Contacts are picked greedily, best score first, and the penalty is recomputed after each
   pick, so 20 near-identical contacts do not fill the queue.
 
-Across several axes (``need``, ``situation``, ``all``) a contact's uncertainty and disagreement
-are the largest over those axes. The weights are parameters (:class:`QueueWeights`).
+Across several axes (``need``, ``situation``, ``all``) a contact's uncertainty is the mean over
+the axes not yet labelled by a person (so an axis nobody guesses yet, counting 1 everywhere, does
+not drown the others) and its disagreement is the largest over them. The weights are parameters
+(:class:`QueueWeights`).
 """
 
 from __future__ import annotations
@@ -228,9 +230,17 @@ def _similarity_matrix(texts: list[str]) -> np.ndarray:
 
 _WHY = {
     "none": {"en": "{axis}: no guess yet", "sv": "{axis}: ingen gissning än"},
-    "unsure": {
-        "en": "{axis}: {source} unsure about '{label}' (confidence {conf:.2f})",
-        "sv": "{axis}: {source} osäker på '{label}' (säkerhet {conf:.2f})",
+    "unsure_model": {
+        "en": "{axis}: model unsure about '{label}' (confidence {conf:.2f}, margin {margin:.2f})",
+        "sv": "{axis}: modellen är osäker på '{label}' (säkerhet {conf:.2f}, marginal {margin:.2f})",
+    },
+    "unsure_tags": {
+        "en": "{axis}: model unsure about '{label}' (confidence {conf:.2f})",
+        "sv": "{axis}: modellen är osäker på '{label}' (säkerhet {conf:.2f})",
+    },
+    "unsure_rules": {
+        "en": "{axis}: rules unsure about '{label}' (confidence {conf:.2f})",
+        "sv": "{axis}: reglerna är osäkra på '{label}' (säkerhet {conf:.2f})",
     },
     "disagree": {
         "en": "{axis}: rules say '{rules}', model says '{model}'",
@@ -240,8 +250,6 @@ _WHY = {
         "en": "similar to a contact higher in the queue ({sim:.2f})",
         "sv": "liknar en kontakt högre upp i kön ({sim:.2f})",
     },
-    "model": {"en": "model", "sv": "modellen"},
-    "rules": {"en": "rules", "sv": "reglerna"},
 }
 
 
@@ -308,7 +316,7 @@ def review_queue(
     for c in contacts.itertuples(index=False):
         cid = int(c.contact_id)
         rows_c = by_contact.get(cid, [])
-        unc_best, dis_best, reasons, shown = 0.0, 0.0, [], []
+        unc_sum, n_axes, dis_best, reasons, shown = 0.0, 0, 0.0, [], []
         for a in axes:
             if (cid, a) in labelled_pairs and not include_labelled:
                 continue
@@ -325,11 +333,15 @@ def review_queue(
                     measure=measure,
                     n_classes=n_classes.get(a),
                 )
-                src = tr(_WHY[current["source"]], lang)
-                reasons.append(
-                    (u, tr(_WHY["unsure"], lang, axis=a, source=src, label=current["label"],
-                           conf=float(current["confidence"])))
-                )  # fmt: skip
+                probs = sorted((current["scores"] or {}).values(), reverse=True)
+                conf = float(current["confidence"])
+                if current["source"] == "model" and len(probs) > 1 and a != "tags":
+                    why = tr(_WHY["unsure_model"], lang, axis=a, label=current["label"],
+                             conf=conf, margin=probs[0] - probs[1])  # fmt: skip
+                else:
+                    key = "unsure_tags" if current["source"] == "model" else "unsure_rules"
+                    why = tr(_WHY[key], lang, axis=a, label=current["label"], conf=conf)
+                reasons.append((u, why))
             d = 0.0
             if model is not None and rules is not None and model["label"] != rules["label"]:
                 d = 1.0
@@ -337,7 +349,7 @@ def review_queue(
                     (1.0 + u, tr(_WHY["disagree"], lang, axis=a, rules=rules["label"],
                                  model=model["label"]))
                 )  # fmt: skip
-            unc_best, dis_best = max(unc_best, u), max(dis_best, d)
+            unc_sum, n_axes, dis_best = unc_sum + u, n_axes + 1, max(dis_best, d)
             for r in (model, rules):
                 if r is not None:
                     shown.append(
@@ -360,7 +372,7 @@ def review_queue(
                 "id": c.external_id,
                 "text": c.text,
                 "inferences": shown,
-                "uncertainty": unc_best,
+                "uncertainty": unc_sum / n_axes,
                 "disagreement": dis_best,
                 "why_parts": [t for _, t in reasons[:3]],
             }

@@ -18,8 +18,10 @@ How it works
    is given. A k that leaves a situation with under ``min_share`` (5 %) of the contacts is not
    eligible, and when several k score within ``tolerance`` (0.01) of the best, the smallest
    wins.
-4. Each group is named by its dominant situation features (share of at least 50 % and above the
-   overall share), in English and Swedish.
+4. Each group is named by its dominant situation features, in English and Swedish: a value of
+   urgency, treatment, mood or channel held by at least 60 % of the group and more common in it
+   than overall (or by 90 % or more), and every tag held by at least half of the group and more
+   common in it than overall. A group with none of these is "mixed situations".
 5. The contacts get their group (back in the engine) and are counted per group and purpose
    type, contact reason, channel and day; days are rolled up to weeks or months.
 
@@ -504,7 +506,7 @@ def _summarise(
                 continue
             j = max(idx, key=lambda j: share[j])
             row[col], row[f"{col}_share"] = feats[j][1], float(share[j])
-            distinctive = share[j] >= 0.5 and (share[j] > overall[j] + 1e-9 or share[j] >= 0.9)
+            distinctive = share[j] >= 0.6 and (share[j] > overall[j] + 1e-9 or share[j] >= 0.9)
             if distinctive and feats[j][1] != UNKNOWN:
                 parts.append((col, feats[j][1]))
         for lang in ("en", "sv"):
