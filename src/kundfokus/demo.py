@@ -149,11 +149,21 @@ def find_examples(examples: str | Path | None = None) -> Path:
         A folder to use; by default the ``KUNDFOKUS_EXAMPLES`` environment variable, the package's
         own ``examples`` folder, then ``examples/`` in the repository checkout.
 
+    Returns
+    -------
+    pathlib.Path
+        The first candidate folder that holds all of :data:`EXAMPLE_FILES`.
+
     Raises
     ------
     InputError
         When no candidate folder holds all of :data:`EXAMPLE_FILES`; the message names the folders
         tried and the first missing file.
+
+    Examples
+    --------
+    >>> sorted(p.name for p in find_examples().glob("kano_*.csv"))
+    ['kano_answers.csv', 'kano_features.csv']
     """
     tried = []
     for folder in _candidates(examples):

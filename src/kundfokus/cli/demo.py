@@ -25,11 +25,9 @@ def demo(
         "$KUNDFOKUS_EXAMPLES).",
     ),
 ) -> None:
-    """Run the Kano and jobs-to-be-done analyses on the bundled example data: print the
-    priorities and write one HTML report.
+    """Run the Kano and jobs-to-be-done analyses on the example data: print priorities, write a report.
 
-    Kör Kano- och jobs-to-be-done-analyserna på de medföljande exempeldata: skriv ut
-    prioriteringarna och skriv en HTML-rapport.
+    Kör Kano- och JTBD-analyserna på exempeldata: skriv ut prioriteringarna och en HTML-rapport.
     """
     from kundfokus.demo import demo_text, run_demo
 

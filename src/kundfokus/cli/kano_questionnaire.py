@@ -74,10 +74,9 @@ def questionnaire(
         0, "--rows", min=0, help="csv only: number of empty, numbered respondent rows."
     ),
 ) -> None:
-    """Write a Kano questionnaire (paired functional/dysfunctional questions) in Swedish or English.
+    """Write a Kano questionnaire (paired functional/dysfunctional questions) in English or Swedish.
 
-    Skriv en Kano-enkät (parade frågor: om tjänsten har / inte har egenskapen) på svenska eller
-    engelska.
+    Skriv en Kano-enkät (parade frågor: om tjänsten har / inte har egenskapen) på svenska eller engelska.
     """
     from kundfokus.errors import InputError
     from kundfokus.kano import questionnaire as kq
