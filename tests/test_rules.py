@@ -234,3 +234,11 @@ def test_purpose_rules_on_real_banking77_sample(test_data):
     assert recall["problem"] >= 0.55 and recall["question"] >= 0.8, recall
     assert (recall["problem"] + recall["question"]) / 2 >= 0.68
     assert np.mean(y[pred == "problem"] == "problem") >= 0.95
+
+
+def test_shouting_strengthens_negative_mood_but_placeholders_and_acronyms_do_not():
+    calm = guess("Jag är besviken, sluta dra pengar")["mood"]
+    loud = guess("Jag är besviken, SLUTA dra pengar")["mood"]
+    assert loud.confidence > calm.confidence and "SLUTA" in loud.evidence
+    assert guess("Ring mig på [PHONE], jag är besviken")["mood"].confidence == calm.confidence
+    assert guess("My IBAN is wrong and I am upset")["mood"].evidence == ["upset"]

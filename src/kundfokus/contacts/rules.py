@@ -379,6 +379,10 @@ _cue(
     r"vad kostar", r"vilka avgifter", r"går det att", r"erbjuder ni", r"vilka länder",
 )  # fmt: skip
 
+# a shouted word: four or more capitals, not a placeholder from redaction and not an acronym
+_PLACEHOLDERS = re.compile(r"\[(?:PERSONNUMMER|PHONE|EMAIL|CARD|IBAN)\]")
+_ACRONYMS = "IBAN|SWIFT|VISA|IMEI|BANKID|SEPA|FAQ|HTML|HTTP|HTTPS|GDPR|ATM|PIN|SMS|OCR|USD|EUR|SEK|GBP|NOK|DKK"
+_SHOUT = re.compile(r"\b(?!(?:" + _ACRONYMS + r")\b)[A-ZÅÄÖ]{4,}\b")
 _NEGATORS = re.compile(
     r"(?:\b(?:not|never|no|hardly|inte|ej|icke|aldrig|knappast|inget|ingen)\b|n't)\s+(?:\w+\s+)?$"
 )
@@ -427,7 +431,7 @@ def _scores(text: str, lang: str | None) -> dict[str, dict[str, list[tuple[int, 
             hits[axis][target].append((m.start(), surface, weight))
     # exclamation marks and shouting strengthen the mood that is already there
     bangs = min(text.count("!"), 3)
-    shout = len(re.findall(r"\b[A-ZÅÄÖ]{3,}\b", text)) > 0 and not text.isupper()
+    shout = None if text.isupper() else _SHOUT.search(_PLACEHOLDERS.sub(" ", text))
     mood = hits["mood"]
     neg = sum(w for _, _, w in mood["negative"])
     pos = sum(w for _, _, w in mood["positive"])
@@ -437,7 +441,7 @@ def _scores(text: str, lang: str | None) -> dict[str, dict[str, list[tuple[int, 
         if bangs:
             mood[label].append((pos_, "!" * bangs, 0.3 * bangs))
         if shout and label == "negative":
-            mood[label].append((0, "CAPITALS", 0.5))
+            mood[label].append((shout.start(), shout.group(0), 0.5))
     return hits
 
 
