@@ -31,8 +31,8 @@ def test_demo_prints_priorities_first(demo_run):
     text = res.stdout
     assert text.index("Kano priorities") < text.index("Jobs to be done")
     # the situation effect built into the example is found
-    assert re.search(r"- weekend opening hours: lost card: M; .*\(p < 0\.001\)", text)
-    assert "- a personal adviser: " in text and "mortgage application: O" in text
+    assert re.search(r"- weekend opening hours: lost card: must-be; .*\(p < 0\.001\)", text)
+    assert "- a personal adviser: " in text and "mortgage application: performance" in text
     # the JTBD list is ordered by opportunity, highest first
     opp = [float(m) for m in re.findall(r"opportunity (\d+\.\d)", text)]
     assert len(opp) >= 5 and opp == sorted(opp, reverse=True)

@@ -163,6 +163,11 @@ def test_parse_features_from_frames_and_yaml_shapes(tmp_path):
     pdf = pd.DataFrame(FEATURES[:2])
     assert [f.id for f in parse_features(pdf)] == ["callback", "bankid"]
     assert [f.id for f in parse_features(pl.from_pandas(pdf))] == ["callback", "bankid"]
+    assert [f.id for f in parse_features(pl.from_pandas(pdf).lazy())] == ["callback", "bankid"]
+    import duckdb
+
+    rel = duckdb.sql("select 'a' as id, 'apple' as label union all select 'b', 'banana'")
+    assert [f.id for f in parse_features(rel)] == ["a", "b"]
     nested = {"features": [{"id": "a", "label": {"en": "apple", "sv": "äpple"}}]}
     assert parse_features(nested)[0].text("label", "sv") == "äpple"
     assert parse_features({"a": "apple", "b": {"label_sv": "banan"}})[1].text("label", "sv") == (
@@ -255,6 +260,16 @@ def test_cli_questionnaire_formats(tmp_path):
     )
     res = runner.invoke(app, ["kano", "questionnaire", str(feats), "--importance-scale", "7"])
     assert res.exit_code != 0
+    res = runner.invoke(app, ["kano", "questionnaire", str(feats), "--rows", "3"])
+    assert res.exit_code != 0 and "--rows" in res.output
+    res = runner.invoke(
+        app, ["kano", "questionnaire", str(feats), "--rows", "2", "-o", str(tmp_path / "t.csv")]
+    )
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()[1:] == [
+        "1" + "," * 9,
+        "2" + "," * 9,
+    ]
 
 
 def test_cli_bad_file_is_one_clear_error(tmp_path, capsys):

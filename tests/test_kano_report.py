@@ -263,7 +263,7 @@ def test_kano_sections_group_comparison_and_swedish():
     assert titles[0] == "Sammanfattning" and "Beror kategorin på situation?" in titles
     comparison = sections[titles.index("Beror kategorin på situation?")]
     assert any(
-        b.startswith("'weekend opening hours' byter kategori") and "lost card: M" in b
+        b.startswith("'weekend opening hours' byter kategori") and "lost card: baskrav" in b
         for b in comparison.bullets
     )
     assert not any("chat with a person" in b and "byter" in b for b in comparison.bullets)
@@ -286,7 +286,7 @@ def test_kano_sections_report_invalid_and_removed():
     answers.loc[[5, 6], ["chat_functional", "chat_dysfunctional"]] = "I like it"
     res = analyze(answers, on_invalid="missing", exclude="Q", respondent_column="respondent")
     notes = kano_sections(res)[-1]
-    assert notes.paragraphs[0].startswith("1 answers could not be read")
+    assert notes.paragraphs[0] == "1 answer could not be read and was treated as missing:"
     assert any("chat_functional" in b and "'maybe'" in b for b in notes.bullets)
     assert any("2 respondents were left out" in p for p in notes.paragraphs)
     assert set(notes.tables[0].frame["respondent"]) == {"l5", "l6"}

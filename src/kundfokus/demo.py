@@ -294,10 +294,11 @@ def demo_text(result: DemoResult, lang: str = "en", *, top: int = 10) -> str:
     if changed is None or changed.empty:
         lines.append(tr(_TEXT["no_depends"], lang))
     else:
-        from kundfokus.kano.report import format_p
+        from kundfokus.kano.report import format_p, group_categories
 
         for rec in changed.to_dict("records"):
-            lines.append(f"- {rec['label']}: {rec['categories']} ({format_p(rec['p_value'])})")
+            cats = group_categories(result.kano_groups, rec["feature"], lang)
+            lines.append(f"- {rec['label']}: {cats} ({format_p(rec['p_value'])})")
     lines.append("")
     head = tr(_TEXT["jtbd_head"], lang)
     lines += [head, "=" * len(head)]

@@ -91,6 +91,8 @@ def questionnaire(
             if output
             else (QuestionnaireFormat.text)
         )
+    if rows and fmt is not QuestionnaireFormat.csv:
+        raise typer.BadParameter("--rows only applies to --format csv", param_hint="--rows")
     try:
         q = kq.build_questionnaire(
             kq.load_features(features),

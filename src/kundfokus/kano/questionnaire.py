@@ -301,9 +301,11 @@ def _records(records: Any) -> list[dict[str, Any]]:
             out.append(dict(r))
         return out
     try:
-        frame = nw.from_native(records, eager_only=True)
+        frame = nw.from_native(records)
     except TypeError as exc:
         raise InputError(f"cannot read a feature list from {type(records).__name__}") from exc
+    if isinstance(frame, nw.LazyFrame):  # DuckDB, Spark, Polars lazy: a feature list is small
+        frame = frame.collect()
     return list(frame.rows(named=True))
 
 

@@ -22,7 +22,7 @@ from kundfokus.kano.analysis import KanoResult
 from kundfokus.kano.priorities import SMALL_N
 from kundfokus.report import Chart, Section, Table, write_report
 
-__all__ = ["format_p", "kano_sections", "write_kano_report"]
+__all__ = ["format_p", "group_categories", "kano_sections", "write_kano_report"]
 
 _TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "Kano analysis", "sv": "Kano-analys"},
@@ -143,6 +143,10 @@ _TEXT: dict[str, dict[str, str]] = {
     "invalid": {
         "en": "{total} answers could not be read and were treated as missing:",
         "sv": "{total} svar gick inte att läsa och räknades som saknade:",
+    },
+    "invalid_one": {
+        "en": "1 answer could not be read and was treated as missing:",
+        "sv": "1 svar gick inte att läsa och räknades som saknat:",
     },
     "invalid_item": {
         "en": "column {column}: {count} (for example {examples})",
@@ -323,6 +327,31 @@ def _full_table(result: KanoResult, lang: str) -> Section:
     )
 
 
+def group_categories(result: KanoResult, feature: str, lang: str = "en") -> str:
+    """The category of ``feature`` in each group of a result analysed with ``by``, in words.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kundfokus.kano import analyze_counts
+    >>> tally = pd.DataFrame({"situation": ["lost card", "moving"], "feature": ["weekend"] * 2,
+    ...                       "M": [50, 5], "O": [10, 5], "A": [5, 10], "I": [10, 60],
+    ...                       "R": [0, 0], "Q": [0, 0]})
+    >>> group_categories(analyze_counts(tally, by="situation"), "weekend", "sv")
+    'lost card: baskrav; moving: likgiltig'
+    """
+    lang = check_lang(lang)
+    frame = result.features
+    rows = frame[frame["feature"].astype(str) == str(feature)]
+    parts = []
+    for r in rows.to_dict("records"):
+        if _is_missing(r["category"]):
+            continue
+        group = " / ".join(str(r[b]) for b in result.by)
+        parts.append(f"{group}: {category_name(r['category'], lang).lower()}")
+    return "; ".join(parts)
+
+
 def _groups(result: KanoResult, lang: str, *, with_plot: bool = False) -> Section | None:
     gt = result.group_tests
     if gt is None or not result.by:
@@ -340,7 +369,7 @@ def _groups(result: KanoResult, lang: str, *, with_plot: bool = False) -> Sectio
                     label=label,
                     by=by,
                     p=format_p(r["p_value"]),
-                    categories=r["categories"],
+                    categories=group_categories(result, r["feature"], lang),
                 )
             )
         elif r["category_differs"]:
@@ -350,7 +379,7 @@ def _groups(result: KanoResult, lang: str, *, with_plot: bool = False) -> Sectio
                     lang,
                     label=label,
                     p=format_p(r["p_value"]),
-                    categories=r["categories"],
+                    categories=group_categories(result, r["feature"], lang),
                 )
             )
     if not any(bool(v) for v in gt["changed"]):
@@ -390,7 +419,12 @@ def _notes(result: KanoResult, lang: str) -> Section:
     if invalid is None or invalid.empty:
         section.paragraphs.append(tr(_TEXT["all_read"], lang))
     else:
-        section.paragraphs.append(tr(_TEXT["invalid"], lang, total=int(invalid["count"].sum())))
+        total = int(invalid["count"].sum())
+        section.paragraphs.append(
+            tr(_TEXT["invalid_one"], lang)
+            if total == 1
+            else tr(_TEXT["invalid"], lang, total=total)
+        )
         for r in invalid.to_dict("records"):
             examples = r["examples"]
             if isinstance(examples, (list, tuple)):
