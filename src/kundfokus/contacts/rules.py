@@ -416,7 +416,8 @@ _COMPILED = {lang: _compile(lang) for lang in ("*", "sv", "en")}
 
 def _scores(text: str, lang: str | None) -> dict[str, dict[str, list[tuple[int, str, float]]]]:
     """Per axis and label, the matched cues as (position, surface, weight)."""
-    low = text.lower()
+    # placeholders from redaction ([PHONE], [CARD]) are no words: blank them, keeping positions
+    low = _PLACEHOLDERS.sub(lambda m: " " * len(m.group()), text).lower()
     hits: dict[str, dict[str, list[tuple[int, str, float]]]] = {
         axis: {label: [] for label in labels} for axis, labels in AXES.items()
     }
