@@ -126,6 +126,19 @@ class FittedModel:
         raise NotImplementedError
 
     # -- shared machinery ----------------------------------------------------------------------
+    def _levels(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct values of a data column and the index of each row's value, cached for the
+        arrays of the fit in progress (the optimiser passes the same arrays at every step)."""
+        cache = self.__dict__.get("_level_cache")
+        if cache is not None:
+            hit = cache.get(id(values))
+            if hit is not None and hit[0] is values:
+                return hit[1], hit[2]
+        levels, index = np.unique(values, return_inverse=True)
+        if cache is not None and len(cache) < 8:
+            cache[id(values)] = (values, levels, index)
+        return levels, index
+
     def log_likelihood(
         self, params: dict[str, float] | np.ndarray, *data: Any, weights: Any = None
     ) -> float:
@@ -156,6 +169,13 @@ class FittedModel:
             raise RuntimeError(f"{type(self).__name__} is not fitted yet: call fit() first")
 
     def _fit_arrays(self, data: tuple[np.ndarray, ...], weights: np.ndarray) -> None:
+        self._level_cache: dict[int, Any] | None = {}
+        try:
+            self._fit_unique(data, weights)
+        finally:
+            self._level_cache = None
+
+    def _fit_unique(self, data: tuple[np.ndarray, ...], weights: np.ndarray) -> None:
         cols, w = unique_rows(data, weights)
         total = float(w.sum())
 

@@ -92,38 +92,42 @@ class BetaGeo(_PurchaseModel):
     param_names: ClassVar[tuple[str, ...]] = ("r", "alpha", "a", "b")
     _start: ClassVar[tuple[float, ...]] = (1.0, 1.0, 1.0, 1.0)
 
+    def _parts(self, params: np.ndarray, x: np.ndarray, tx: np.ndarray, t: np.ndarray) -> tuple:
+        """Shared pieces of the likelihood and its gradient. Functions of one column are evaluated
+        on that column's distinct values only (frequency, recency and T have few of them)."""
+        r, alpha, a, b = params
+        lx, ix = self._levels(x)
+        lt, it = self._levels(t)
+        ltx, itx = self._levels(tx)
+        log_at = np.log(alpha + lt)[it]
+        log_atx = np.log(alpha + ltx)[itx]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_bx1 = np.where(lx > 0, np.log(np.maximum(b + lx - 1, 1e-300)), 0.0)[ix]
+            a3 = -(r + x) * log_at
+            a4 = np.where(x > 0, np.log(a) - log_bx1 - (r + x) * log_atx, -np.inf)
+        return lx, ix, log_at, log_atx, a3, a4
+
     def _loglik_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
         r, alpha, a, b = params
         x, tx, t = data
-        a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        a2 = betaln(a, b + x) - betaln(a, b)
-        a3 = -(r + x) * np.log(alpha + t)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            a4 = np.where(
-                x > 0,
-                np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
-                -np.inf,
-            )
-        return a1 + a2 + np.logaddexp(a3, a4)
+        lx, ix, _, _, a3, a4 = self._parts(params, x, tx, t)
+        per_x = gammaln(r + lx) - gammaln(r) + r * np.log(alpha) + betaln(a, b + lx) - betaln(a, b)
+        return per_x[ix] + np.logaddexp(a3, a4)
 
     def _grad_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
         r, alpha, a, b = params
         x, tx, t = data
-        a3 = -(r + x) * np.log(alpha + t)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            a4 = np.where(
-                x > 0,
-                np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
-                -np.inf,
-            )
+        lx, ix, log_at, log_atx, a3, a4 = self._parts(params, x, tx, t)
         d = np.logaddexp(a3, a4)
         w3, w4 = np.exp(a3 - d), np.exp(a4 - d)
-        inv_bx1 = np.where(x > 0, 1.0 / np.maximum(b + x - 1, 1e-300), 0.0)
-        log_tx = np.log(alpha + tx)
-        d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w3 * np.log(alpha + t) - w4 * log_tx
-        d_alpha = r / alpha - w3 * (r + x) / (alpha + t) - w4 * (r + x) / (alpha + tx)
-        d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
-        d_b = digamma(b + x) - digamma(a + b + x) - digamma(b) + digamma(a + b) - w4 * inv_bx1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv_bx1 = np.where(lx > 0, 1.0 / np.maximum(b + lx - 1, 1e-300), 0.0)[ix]
+        dg_abx = digamma(a + b + lx)
+        d_r = (digamma(r + lx) - digamma(r) + np.log(alpha))[ix] - w3 * log_at - w4 * log_atx
+        t = np.asarray(t)
+        d_alpha = r / alpha - (r + x) * (w3 / (alpha + t) + w4 / (alpha + tx))
+        d_a = (digamma(a + b) - dg_abx)[ix] + w4 / a
+        d_b = (digamma(b + lx) - dg_abx - digamma(b) + digamma(a + b))[ix] - w4 * inv_bx1
         return np.stack([d_r, d_alpha, d_a, d_b])
 
     def _log_odds_dead(self, x: np.ndarray, tx: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -322,25 +326,22 @@ class GammaGamma(FittedModel):
     def _loglik_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
         p, q, g = params
         x, m = data
+        lx, ix = self._levels(x)
+        lpx = p * lx
+        per_x = gammaln(lpx + q) - gammaln(lpx) - gammaln(q) + q * np.log(g) + lpx * np.log(lx)
         px = p * x
-        return (
-            gammaln(px + q)
-            - gammaln(px)
-            - gammaln(q)
-            + q * np.log(g)
-            + (px - 1) * np.log(m)
-            + px * np.log(x)
-            - (px + q) * np.log(g + m * x)
-        )
+        return per_x[ix] + (px - 1) * np.log(m) - (px + q) * np.log(g + m * x)
 
     def _grad_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
         p, q, g = params
         x, m = data
-        px = p * x
+        lx, ix = self._levels(x)
+        lpx = p * lx
+        dg_pxq = digamma(lpx + q)
         log_gmx = np.log(g + m * x)
-        d_p = x * (digamma(px + q) - digamma(px) + np.log(m) + np.log(x) - log_gmx)
-        d_q = digamma(px + q) - digamma(q) + np.log(g) - log_gmx
-        d_g = q / g - (px + q) / (g + m * x)
+        d_p = x * ((dg_pxq - digamma(lpx) + np.log(lx))[ix] + np.log(m) - log_gmx)
+        d_q = (dg_pxq - digamma(q) + np.log(g))[ix] - log_gmx
+        d_g = q / g - (p * x + q) / (g + m * x)
         return np.stack([d_p, d_q, d_g])
 
     def _check_data(self, *data: Any) -> tuple[np.ndarray, ...]:
