@@ -276,6 +276,11 @@ def test_cli_queue_correct_retrain_history(tmp_path, banking):
         first = out.split()[1]
         out = run("correct", first, "--axis", "reason", "--label", "card_arrival", "--by", "anna")
         assert "-> card_arrival by anna" in out
+        out = run("correct", first, "--axis", "mood", "--label", "negative", "--by", "bo",
+                  "--lang", "sv")  # fmt: skip
+        assert out.startswith(f"{first} mood: ") and "-> negative av bo" in out
+        r = runner.invoke(app, ["contacts", "queue", "--lang", "fi", "--db", url])
+        assert r.exit_code == 2 and "en or sv" in r.output
         run("retrain", "--axis", "reason")
         out = run("history", "--axis", "reason", "--format", "json")
         import json

@@ -16,6 +16,58 @@ import typer
 
 from kundfokus.cli._common import Format, emit, frame_text, records, to_json
 from kundfokus.errors import InputError
+from kundfokus.i18n import tr
+
+LANG_HELP = "Language of the output: en or sv. / Språk: en eller sv."
+
+_MSG = {
+    "imported": {
+        "en": "imported {n} contacts (batch {batch}; {red})\nlanguages: {langs}\n"
+        "channels: {chans}\nrule guesses: {rules}, labels: {labels}",
+        "sv": "importerade {n} kontakter (import {batch}; {red})\nspråk: {langs}\n"
+        "kanaler: {chans}\nregelgissningar: {rules}, etiketter: {labels}",
+    },
+    "redacted": {"en": "redacted", "sv": "maskerade"},
+    "not_redacted": {"en": "NOT redacted", "sv": "INTE maskerade"},
+    "corrected": {
+        "en": "{id} {axis}: {before} -> {after} by {who}{note}",
+        "sv": "{id} {axis}: {before} -> {after} av {who}{note}",
+    },
+    "nothing": {"en": "nothing", "sv": "ingenting"},
+    "new_label": {
+        "en": " (new label added to the taxonomy)",
+        "sv": " (ny etikett tillagd i taxonomin)",
+    },
+    "retrained": {
+        "en": "{axis}: model version {v} from {n} labelled contacts, {k} classes "
+        "(label set {fp})\n{method}: accuracy {acc:.3f}, macro F1 {f1:.3f}\n"
+        "re-inferred {inf} contacts",
+        "sv": "{axis}: modellversion {v} från {n} etiketterade kontakter, {k} klasser "
+        "(etikettmängd {fp})\n{method}: träffsäkerhet {acc:.3f}, makro-F1 {f1:.3f}\n"
+        "nya gissningar för {inf} kontakter",
+    },
+    "same_set": {
+        "en": "\nnote: same label set as version {v}",
+        "sv": "\nobs: samma etikettmängd som version {v}",
+    },
+    "no_versions": {
+        "en": "no model versions for {axis} yet (run: kundfokus contacts retrain --axis {axis})",
+        "sv": "inga modellversioner för {axis} än (kör: kundfokus contacts retrain --axis {axis})",
+    },
+    "empty_queue": {"en": "the queue is empty", "sv": "kön är tom"},
+    "none": {"en": "(none)", "sv": "(inga)"},
+}
+
+
+def _check_lang(value: str) -> str:
+    if value not in ("en", "sv"):
+        raise typer.BadParameter("use en or sv / använd en eller sv")
+    return value
+
+
+def _lang_option() -> Any:
+    return typer.Option("en", "--lang", help=LANG_HELP, callback=_check_lang)
+
 
 DB_HELP = "SQLite file or database URL (default: $KUNDFOKUS_DB, else kundfokus.db)."
 AXIS_HELP = (
@@ -75,8 +127,9 @@ def register(app: typer.Typer) -> None:
         no_rules: bool = typer.Option(False, "--no-rules", help="Do not store rule guesses."),
         by: str | None = typer.Option(None, "--by", help="Who imports (recorded)."),
         fmt: Format = typer.Option(Format.text, "--format"),
+        lang: str = _lang_option(),
     ) -> None:
-        """Import contacts: all rows or none; personal data redacted before storing."""
+        """Import contacts (all rows or none, personal data redacted). / Importera kontakter (allt eller inget, personuppgifter maskerade)."""
         from kundfokus.contacts.importing import import_contacts
         from kundfokus.io import read_table
         from kundfokus.store.db import open_store, session_scope
@@ -111,12 +164,11 @@ def register(app: typer.Typer) -> None:
             return
         langs = ", ".join(f"{k} {v}" for k, v in result.languages.items())
         chans = ", ".join(f"{k} {v}" for k, v in result.channels.items())
+        red = tr(_MSG["redacted" if result.redacted else "not_redacted"], lang)
         typer.echo(
-            f"imported {result.n_rows} contacts (batch {result.batch_id}; "
-            f"{'redacted' if result.redacted else 'NOT redacted'})\n"
-            f"languages: {langs}\nchannels: {chans}\n"
-            f"rule guesses: {result.n_rule_guesses}, labels: {result.n_labels}"
-        )
+            tr(_MSG["imported"], lang, n=result.n_rows, batch=result.batch_id, red=red,
+               langs=langs, chans=chans, rules=result.n_rule_guesses, labels=result.n_labels)
+        )  # fmt: skip
 
     @app.command("taxonomy")
     def taxonomy_cmd(
@@ -130,7 +182,7 @@ def register(app: typer.Typer) -> None:
         by: str | None = typer.Option(None, "--by"),
         fmt: Format = typer.Option(Format.text, "--format"),
     ) -> None:
-        """Show or set the labels allowed per axis (new labels can still come from corrections)."""
+        """Show or set the labels per axis. / Visa eller sätt etiketterna per axel."""
         from kundfokus.io import read_yaml
         from kundfokus.store.db import open_store, session_scope
         from kundfokus.store.repositories import set_taxonomy, taxonomy
@@ -163,11 +215,11 @@ def register(app: typer.Typer) -> None:
         w_uncertainty: float = typer.Option(1.0, "--w-uncertainty"),
         w_disagreement: float = typer.Option(0.5, "--w-disagreement"),
         w_diversity: float = typer.Option(0.5, "--w-diversity"),
-        lang: str = typer.Option("en", "--lang", help="en or sv"),
+        lang: str = _lang_option(),
         fmt: Format = typer.Option(Format.text, "--format"),
         out: Path | None = typer.Option(None, "--out"),
     ) -> None:
-        """Contacts to review next: most uncertain, rules and model disagreeing, not repetitive."""
+        """Contacts to review next, and why. / Kontakter att granska härnäst, och varför."""
         from kundfokus.contacts.review import QueueWeights, review_queue
         from kundfokus.store.db import open_store, session_scope
 
@@ -185,7 +237,7 @@ def register(app: typer.Typer) -> None:
             emit(to_json(records(q)), out)
             return
         if q.empty:
-            emit("the queue is empty / kön är tom", out)
+            emit(tr(_MSG["empty_queue"], lang), out)
             return
         if fmt == Format.text:
             blocks = []
@@ -210,8 +262,9 @@ def register(app: typer.Typer) -> None:
         reason: str | None = typer.Option(None, "--reason", help="Why (optional)."),
         db: str | None = _db_option(),
         fmt: Format = typer.Option(Format.text, "--format"),
+        lang: str = _lang_option(),
     ) -> None:
-        """Correct one axis of one contact; recorded with who, when, before and after."""
+        """Correct one axis of one contact (audited). / Rätta en axel för en kontakt (loggas)."""
         from kundfokus.contacts.review import correct
         from kundfokus.store.db import open_store, session_scope
 
@@ -221,9 +274,12 @@ def register(app: typer.Typer) -> None:
         if fmt == Format.json:
             emit(to_json(res.to_dict()), None)
             return
-        before = f"{res.before} ({res.before_source})" if res.before else "nothing"
-        note = " (new label added to the taxonomy)" if res.new_label else ""
-        typer.echo(f"{res.contact_id} {res.axis}: {before} -> {res.after} by {res.who}{note}")
+        before = f"{res.before} ({res.before_source})" if res.before else tr(_MSG["nothing"], lang)
+        note = tr(_MSG["new_label"], lang) if res.new_label else ""
+        typer.echo(
+            tr(_MSG["corrected"], lang, id=res.contact_id, axis=res.axis, before=before,
+               after=res.after, who=res.who, note=note)
+        )  # fmt: skip
 
     @app.command("retrain")
     def retrain_cmd(
@@ -232,8 +288,9 @@ def register(app: typer.Typer) -> None:
         by: str | None = typer.Option(None, "--by"),
         folds: int = typer.Option(5, "--folds", min=2, help="Cross-validation folds."),
         fmt: Format = typer.Option(Format.text, "--format"),
+        lang: str = _lang_option(),
     ) -> None:
-        """Train a new model version from every current label of the axis and re-infer."""
+        """Train a new model version from all current labels. / Träna en ny modellversion från alla etiketter."""
         from kundfokus.contacts.review import retrain
         from kundfokus.store.db import open_store, session_scope
 
@@ -244,18 +301,13 @@ def register(app: typer.Typer) -> None:
             emit(to_json(res.to_dict()), None)
             return
         ev = res.evaluation
-        same = (
-            f"\nnote: same label set as version {res.unchanged_since}"
-            if res.unchanged_since
-            else ""
-        )
+        same = tr(_MSG["same_set"], lang, v=res.unchanged_since) if res.unchanged_since else ""
         typer.echo(
-            f"{res.axis}: model version {res.version} from {res.n_train} labelled contacts, "
-            f"{res.n_classes} classes (label set {res.fingerprint[:12]})\n"
-            f"{res.evaluation_method}: accuracy {ev['accuracy']:.3f}, "
-            f"macro F1 {ev['macro_f1']:.3f}\n"
-            f"re-inferred {res.n_inferred} contacts{same}"
-        )
+            tr(_MSG["retrained"], lang, axis=res.axis, v=res.version, n=res.n_train,
+               k=res.n_classes, fp=res.fingerprint[:12], method=res.evaluation_method,
+               acc=ev["accuracy"], f1=ev["macro_f1"], inf=res.n_inferred)
+            + same
+        )  # fmt: skip
 
     @app.command("history")
     def history_cmd(
@@ -263,8 +315,9 @@ def register(app: typer.Typer) -> None:
         db: str | None = _db_option(),
         fmt: Format = typer.Option(Format.text, "--format"),
         out: Path | None = typer.Option(None, "--out"),
+        lang: str = _lang_option(),
     ) -> None:
-        """Model versions of an axis: accuracy at training time and on later corrections."""
+        """Model versions and their accuracy over time. / Modellversioner och träffsäkerhet över tid."""
         from kundfokus.contacts.review import evaluation_history, history, record_live_evaluations
         from kundfokus.store.db import open_store, session_scope
 
@@ -277,7 +330,7 @@ def register(app: typer.Typer) -> None:
             emit(to_json({"versions": records(df), "evaluations": records(evs)}), out)
             return
         if df.empty:
-            emit(f"no model versions for {axis} yet (run: kundfokus contacts retrain)", out)
+            emit(tr(_MSG["no_versions"], lang, axis=axis), out)
             return
         _render(df, fmt, out, title=f"Model history: {axis}")
 
@@ -288,11 +341,11 @@ def register(app: typer.Typer) -> None:
         k_min: int = typer.Option(2, "--k-min"),
         k_max: int = typer.Option(8, "--k-max"),
         period: str = typer.Option("month", "--period", help="week or month"),
-        lang: str = typer.Option("en", "--lang", help="en or sv"),
+        lang: str = _lang_option(),
         fmt: Format = typer.Option(Format.text, "--format"),
         out: Path | None = typer.Option(None, "--out"),
     ) -> None:
-        """Group contacts by situation and report needs, reasons, volumes and channels per group."""
+        """Needs, reasons, channels and volumes per situation. / Behov, orsaker, kanaler och volym per situation."""
         from kundfokus.contacts.situations import situation_report_sections, situations
         from kundfokus.store.db import open_store, session_scope
         from kundfokus.store.repositories import situations_frame
