@@ -247,7 +247,8 @@ def test_kano_sections_summary_priorities_and_notes():
     assert len(sections[2].charts) == 2
     table = sections[3].tables[0].frame
     assert list(table["feature"]) == ["weekend", "chat"]
-    assert {"better", "worse", "category", "importance"} <= set(table.columns)
+    assert {"Better", "Worse", "category", "importance", "significant lead"} <= set(table.columns)
+    assert set(table["significant lead"]) <= {"yes", "no"}
     assert sections[-1].paragraphs[0].startswith("Every answer could be read")
 
 
@@ -268,6 +269,9 @@ def test_kano_sections_group_comparison_and_swedish():
     )
     assert not any("chat with a person" in b and "byter" in b for b in comparison.bullets)
     assert comparison.charts and comparison.charts[0].spec["facet"]["field"] == "situation"
+    tests = comparison.tables[0].frame
+    assert list(tests.columns[:3]) == ["egenskap", "benämning", "kategori per grupp"]
+    assert set(tests["byter"]) == {"ja", "nej"}
     # a grouped result on its own: the summary lists the feature under 'depends on'
     own = kano_sections(grouped, "en")
     assert any(b.startswith("Depends on situation: weekend opening hours") for b in own[0].bullets)

@@ -298,7 +298,7 @@ def demo_text(result: DemoResult, lang: str = "en", *, top: int = 10) -> str:
 
         for rec in changed.to_dict("records"):
             cats = group_categories(result.kano_groups, rec["feature"], lang)
-            lines.append(f"- {rec['label']}: {cats} ({format_p(rec['p_value'])})")
+            lines.append(f"- {rec['label']}: {cats} ({format_p(rec['p_value'], lang)})")
     lines.append("")
     head = tr(_TEXT["jtbd_head"], lang)
     lines += [head, "=" * len(head)]

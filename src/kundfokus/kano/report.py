@@ -100,13 +100,15 @@ _TEXT: dict[str, dict[str, str]] = {
     },
     "table": {"en": "All figures", "sv": "Alla siffror"},
     "table_caption": {
-        "en": "A, O, M, I, R, Q: number of answers per category; better/worse: Berger's "
-        "coefficients; category_strength: lead of the top category (Lee & Newcomb 1997); "
-        "fong_significant: whether that lead is significant (Fong 1996); importance: mean stated "
-        "importance. See docs/kano.md.",
-        "sv": "A, O, M, I, R, Q: antal svar per kategori; better/worse: Bergers koefficienter; "
-        "category_strength: försprånget för den största kategorin (Lee & Newcomb 1997); "
-        "fong_significant: om försprånget är signifikant (Fong 1996); importance: genomsnittlig "
+        "en": "n: complete answer pairs; A, O, M, I, R, Q: answers per category; Better and Worse: "
+        "Berger's coefficients (Worse is negative); category strength: lead of the top category "
+        "over the second (Lee & Newcomb 1997); total strength: share of A + O + M; significant "
+        "lead: whether the lead is significant (Fong 1996); importance: mean stated importance. "
+        "See docs/kano.md.",
+        "sv": "n: fullständiga svarspar; A, O, M, I, R, Q: svar per kategori; Better och Worse: "
+        "Bergers koefficienter (Worse är negativ); kategoristyrka: den största kategorins "
+        "försprång före den näst största (Lee & Newcomb 1997); total styrka: andelen A + O + M; "
+        "signifikant försprång: om försprånget är signifikant (Fong 1996); vikt: genomsnittlig "
         "angiven vikt. Se docs/kano.md.",
     },
     "groups": {
@@ -169,6 +171,54 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+#: Readable column headers of the report tables.
+_HEADERS: dict[str, dict[str, str]] = {
+    "feature": {"en": "feature", "sv": "egenskap"},
+    "label": {"en": "label", "sv": "benämning"},
+    "category": {"en": "category", "sv": "kategori"},
+    "better": {"en": "Better", "sv": "Better"},
+    "worse": {"en": "Worse", "sv": "Worse"},
+    "category_strength": {"en": "category strength", "sv": "kategoristyrka"},
+    "total_strength": {"en": "total strength", "sv": "total styrka"},
+    "fong_significant": {"en": "significant lead", "sv": "signifikant försprång"},
+    "importance": {"en": "importance", "sv": "vikt"},
+    "categories": {"en": "category per group", "sv": "kategori per grupp"},
+    "test": {"en": "test", "sv": "test"},
+    "statistic": {"en": "chi-square", "sv": "chi-två"},
+    "dof": {"en": "df", "sv": "fg"},
+    "p_value": {"en": "p", "sv": "p"},
+    "changed": {"en": "changes", "sv": "byter"},
+    "respondent": {"en": "respondent", "sv": "svarande"},
+    "answered": {"en": "features answered", "sv": "besvarade egenskaper"},
+    "flagged": {"en": "in the category", "sv": "i kategorin"},
+    "share": {"en": "share", "sv": "andel"},
+}
+_TESTS: dict[str, dict[str, str]] = {
+    "chi-square": {"en": "chi-square", "sv": "chi-två"},
+    "monte-carlo chi-square": {"en": "chi-square (Monte Carlo)", "sv": "chi-två (Monte Carlo)"},
+    "fisher": {"en": "Fisher's exact test", "sv": "Fishers exakta test"},
+    "none": {"en": "none (too few groups)", "sv": "inget (för få grupper)"},
+}
+_YES_NO = {True: {"en": "yes", "sv": "ja"}, False: {"en": "no", "sv": "nej"}}
+
+
+def _yes_no(value: Any, lang: str) -> str:
+    if _is_missing(value):
+        return "–"
+    return tr(_YES_NO[bool(value)], lang)
+
+
+def _display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Booleans as yes/no and readable headers in ``lang`` (other columns keep their names)."""
+    out = frame.reset_index(drop=True).copy()
+    for col in ("fong_significant", "changed"):
+        if col in out.columns:
+            out[col] = [_yes_no(v, lang) for v in out[col]]
+    if "test" in out.columns:
+        out["test"] = [tr(_TESTS[t], lang) if t in _TESTS else t for t in out["test"]]
+    return out.rename(columns={c: tr(_HEADERS[c], lang) for c in out.columns if c in _HEADERS})
+
+
 _TABLE_COLUMNS = (
     "feature",
     "label",
@@ -204,12 +254,20 @@ def _main(category: Any) -> str | None:
     return str(category).split("/")[0]
 
 
-def format_p(value: Any) -> str:
-    """A p-value for readers: ``p = 0.012`` or ``p < 0.001`` (``–`` when missing)."""
+def format_p(value: Any, lang: str = "en") -> str:
+    """A p-value for readers: ``p = 0.012`` or ``p < 0.001`` (decimal comma in Swedish; ``–``
+    when missing).
+
+    Examples
+    --------
+    >>> format_p(0.01234), format_p(0.00001, "sv")
+    ('p = 0.012', 'p < 0,001')
+    """
     if _is_missing(value):
         return "–"
     v = float(value)
-    return "p < 0.001" if v < 0.001 else f"p = {v:.3f}"
+    text = "p < 0.001" if v < 0.001 else f"p = {v:.3f}"
+    return text.replace(".", ",") if lang == "sv" else text
 
 
 def _respondents(frame: pd.DataFrame, by: tuple[str, ...]) -> tuple[int, int]:
@@ -321,9 +379,7 @@ def _full_table(result: KanoResult, lang: str) -> Section:
         cols.remove("importance")
     return Section(
         tr(_TEXT["table"], lang),
-        tables=[
-            Table(frame[cols].reset_index(drop=True), caption=tr(_TEXT["table_caption"], lang))
-        ],
+        tables=[Table(_display(frame[cols], lang), caption=tr(_TEXT["table_caption"], lang))],
     )
 
 
@@ -368,7 +424,7 @@ def _groups(result: KanoResult, lang: str, *, with_plot: bool = False) -> Sectio
                     lang,
                     label=label,
                     by=by,
-                    p=format_p(r["p_value"]),
+                    p=format_p(r["p_value"], lang),
                     categories=group_categories(result, r["feature"], lang),
                 )
             )
@@ -378,7 +434,7 @@ def _groups(result: KanoResult, lang: str, *, with_plot: bool = False) -> Sectio
                     _TEXT["differs_ns"],
                     lang,
                     label=label,
-                    p=format_p(r["p_value"]),
+                    p=format_p(r["p_value"], lang),
                     categories=group_categories(result, r["feature"], lang),
                 )
             )
@@ -395,7 +451,6 @@ def _groups(result: KanoResult, lang: str, *, with_plot: bool = False) -> Sectio
             "dof",
             "p_value",
             "changed",
-            "note",
         )
         if c in gt.columns
     ]
@@ -406,10 +461,16 @@ def _groups(result: KanoResult, lang: str, *, with_plot: bool = False) -> Sectio
         )
     return Section(
         tr(_TEXT["groups"], lang, by=by),
-        paragraphs=[tr(_TEXT["groups_intro"], lang, alpha=alpha)],
+        paragraphs=[
+            tr(
+                _TEXT["groups_intro"],
+                lang,
+                alpha=str(alpha).replace(".", ",") if lang == "sv" else alpha,
+            )
+        ],
         bullets=bullets,
         charts=charts,
-        tables=[Table(gt[cols].reset_index(drop=True))],
+        tables=[Table(_display(gt[cols], lang))],
     )
 
 
@@ -448,7 +509,7 @@ def _notes(result: KanoResult, lang: str) -> Section:
                 category=category_name(result.exclude or "Q", lang).lower(),
             )
         )
-        section.tables.append(Table(removed.reset_index(drop=True)))
+        section.tables.append(Table(_display(removed, lang)))
     elif result.exclude is not None:
         section.paragraphs.append(tr(_TEXT["none_removed"], lang))
     section.paragraphs.append(tr(_TEXT["limits"], lang))
