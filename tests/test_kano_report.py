@@ -327,3 +327,31 @@ def test_cli_kano_analyze_html_uses_the_report(tmp_path):
     res = CliRunner().invoke(app, ["kano", "analyze", str(src), "--format", "html", "-o", str(out)])
     assert res.exit_code == 0, res.output
     assert "Kano analysis" in out.read_text(encoding="utf-8")
+
+
+def test_feature_without_answers_shows_dashes_not_none():
+    from kundfokus.kano import analyze_counts
+    from kundfokus.kano.report import kano_sections
+    from kundfokus.report import table_html
+
+    tally = pd.DataFrame(
+        {
+            "feature": ["a", "b"],
+            "M": [5, 0],
+            "O": [3, 0],
+            "A": [1, 0],
+            "I": [1, 0],
+            "R": [0, 0],
+            "Q": [0, 0],
+        }
+    )
+    sections = kano_sections(analyze_counts(tally), "sv")
+    page = table_html(sections[3].tables[0])
+    assert "None" not in page and "&lt;NA&gt;" not in page and "<NA>" not in page
+    row_b = page[page.index("<td>b</td>") :]
+    assert row_b.count("<td>–</td>") == 6  # category, Better, Worse, both strengths, Fong
+    assert "<td>nej</td>" in page
+    # no plot point for the feature without answers, but the plot still renders
+    plot = sections[2].charts[0].spec
+    points = _points(plot["layer"])
+    assert [d["feature"] for d in plot["datasets"][points["data"]["name"]]] == ["a"]

@@ -214,6 +214,12 @@ def _display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     for col in ("fong_significant", "changed"):
         if col in out.columns:
             out[col] = [_yes_no(v, lang) for v in out[col]]
+    for col in out.columns:  # missing values print as "–" (not "<NA>" or "None")
+        if out[col].isna().any():
+            if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+                out[col] = out[col].astype("float64")  # NaN, which the report shows as "–"
+            else:
+                out[col] = ["–" if _is_missing(v) else v for v in out[col]]
     if "test" in out.columns:
         out["test"] = [tr(_TESTS[t], lang) if t in _TESTS else t for t in out["test"]]
     return out.rename(columns={c: tr(_HEADERS[c], lang) for c in out.columns if c in _HEADERS})
