@@ -251,3 +251,43 @@ def test_bad_amount_and_bad_cdnow_line(tmp_path, test_data, capsys):
         capsys,
     )
     assert code == 2 and "calibration_end" in err
+
+
+def test_nonpositive_repeat_spend_and_empty_calibration(tmp_path, capsys):
+    path = tmp_path / "tx.csv"
+    path.write_text(
+        "id,day,amount\na,20200101,10\na,20200105,-3\nb,20200102,4\nb,20200110,6\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(
+        [
+            "clv",
+            "fit",
+            str(path),
+            "--customer",
+            "id",
+            "--date",
+            "day",
+            "--amount",
+            "amount",
+            "--calibration-end",
+            "2020-06-30",
+        ],
+        capsys,
+    )
+    assert code == 2 and "customer 'a'" in err and "'amount'" in err
+    code, _, err = run(
+        [
+            "clv",
+            "fit",
+            str(path),
+            "--customer",
+            "id",
+            "--date",
+            "day",
+            "--calibration-end",
+            "2019-12-31",
+        ],
+        capsys,
+    )
+    assert code == 2 and "no customer made a purchase" in err
