@@ -40,8 +40,6 @@ _HEAD = {
         "en": "Opportunity per desired outcome (0-10 importance and satisfaction, 0-20 opportunity)",
         "sv": "Möjlighet per önskat utfall (vikt och nöjdhet 0-10, möjlighet 0-20)",
     },
-    "summary": {"en": "What to work on", "sv": "Vad ni bör arbeta med"},
-    "over": {"en": "Over-served", "sv": "Övertillgodosett"},
     "invalid": {
         "en": "note: {n} answers were not on the 1-5 scale and were treated as missing",
         "sv": "obs: {n} svar låg inte på skalan 1-5 och räknades som saknade",
@@ -101,7 +99,7 @@ def opportunity_cmd(
     from kundfokus.charts.jtbd import LEVEL_NAMES, SERVED_NAMES, opportunity_landscape
     from kundfokus.io import read_table
     from kundfokus.jtbd import opportunity
-    from kundfokus.jtbd.report import jtbd_report_html, summary_sentences
+    from kundfokus.jtbd.report import jtbd_report_html, summary_text
 
     lg = lang.value
     inv = _inventory(inventory, lg)
@@ -138,13 +136,8 @@ def opportunity_cmd(
         shown["served"] = [
             tr(SERVED_NAMES[v], lg) if v in SERVED_NAMES else None for v in shown["served"]
         ]
-        under, over = summary_sentences(result, lg)
         lines = [tr(_HEAD["scores"], lg), frame_text(shown, float_digits=1), ""]
-        lines.append(tr(_HEAD["summary"], lg))
-        lines.extend(f"- {s}" for s in under)
-        if over:
-            lines.append(tr(_HEAD["over"], lg))
-            lines.extend(f"- {s}" for s in over)
+        lines.append(summary_text(result, lg))
         text = "\n".join(lines)
     if chart is not None:
         save_chart(opportunity_landscape(result, lang=lg), chart)

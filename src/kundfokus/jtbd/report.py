@@ -31,6 +31,7 @@ _T: dict[str, dict[str, str]] = {
     },
     "inventory_title": {"en": "Job inventory", "sv": "Jobbinventering"},
     "summary": {"en": "Summary", "sv": "Sammanfattning"},
+    "what_to_do": {"en": "What to work on", "sv": "Vad ni bör arbeta med"},
     "overview": {
         "en": "{n_out} desired outcomes were rated by up to {n_resp} respondents. "
         "{n_under} are under-served, {n_over} over-served and {n_ok} appropriately served.",
@@ -265,6 +266,30 @@ def summary_sentences(
         for r in over[:top]
     ]
     return under_text, over_text
+
+
+def summary_text(result: pd.DataFrame, lang: str = "en", *, top: int = 5) -> str:
+    """The summary as plain text for a terminal: what to work on first, and what is over-served.
+
+    >>> import pandas as pd
+    >>> from kundfokus.jtbd import opportunity
+    >>> res = opportunity(pd.DataFrame({"a_importance": [3, 3], "a_satisfaction": [4, 5]}))
+    >>> print(summary_text(res))
+    What to work on
+    No outcome is under-served: no outcome has an opportunity of 10 or more with importance above satisfaction.
+    Over-served
+    - a: 100% are satisfied but only 0% find it important. Only 2 respondents answered both questions: treat this as a hint.
+    """
+    under, over = summary_sentences(result, lang, top=top)
+    lines = [tr(_T["what_to_do"], lang)]
+    if under:
+        lines.extend(f"- {s}" for s in under)
+    else:
+        lines.append(tr(_T["none_under"], lang))
+    if over:
+        lines.append(tr(SERVED_NAMES["over-served"], lang).capitalize())
+        lines.extend(f"- {s}" for s in over)
+    return "\n".join(lines)
 
 
 def display_table(result: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
