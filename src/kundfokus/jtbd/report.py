@@ -33,11 +33,11 @@ _T: dict[str, dict[str, str]] = {
     "summary": {"en": "Summary", "sv": "Sammanfattning"},
     "what_to_do": {"en": "What to work on", "sv": "Vad ni bör arbeta med"},
     "overview": {
-        "en": "{n_out} desired outcomes were rated by up to {n_resp} respondents. "
-        "{n_under} are under-served, {n_over} over-served and {n_ok} appropriately served.",
-        "sv": "{n_out} önskade utfall skattades av upp till {n_resp} svarande. "
-        "{n_under} är undertillgodosedda, {n_over} övertillgodosedda och {n_ok} lagom "
-        "tillgodosedda.",
+        "en": "Desired outcomes rated: {n_out}, by up to {n_resp} respondents. "
+        "Under-served: {n_under}; over-served: {n_over}; appropriately served: {n_ok}.",
+        "sv": "Skattade önskade utfall: {n_out}, av upp till {n_resp} svarande. "
+        "Undertillgodosedda: {n_under}; övertillgodosedda: {n_over}; lagom tillgodosedda: "
+        "{n_ok}.",
     },
     "overview_groups": {
         "en": "Scores are computed separately for each {by}: {groups}.",
@@ -132,8 +132,13 @@ _T: dict[str, dict[str, str]] = {
     },
     # inventory
     "inv_overview": {
-        "en": "{n_jobs} jobs ({types}) with {n_out} desired outcomes.",
-        "sv": "{n_jobs} jobb ({types}) med {n_out} önskade utfall.",
+        "en": "{jobs} ({types}) with {outcomes}.",
+        "sv": "{jobs} ({types}) med {outcomes}.",
+    },
+    "job_word": {"en": "job|jobs", "sv": "jobb|jobb"},
+    "outcome_word": {
+        "en": "desired outcome|desired outcomes",
+        "sv": "önskat utfall|önskade utfall",
     },
     "by_type": {"en": "Jobs by type and situation", "sv": "Jobb per typ och situation"},
     "jobs_and_outcomes": {"en": "Jobs and their outcomes", "sv": "Jobben och deras utfall"},
@@ -183,6 +188,16 @@ def _groups(result: pd.DataFrame) -> list[str]:
 
 def _nan(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _count(n: int, words: dict[str, str], lang: str) -> str:
+    """``n`` and the singular or plural word.
+
+    >>> _count(1, {"en": "job|jobs", "sv": "jobb|jobb"}, "en"), _count(3, _T["outcome_word"], "sv")
+    ('1 job', '3 önskade utfall')
+    """
+    one, many = tr(words, lang).split("|")
+    return f"{n} {one if n == 1 else many}"
 
 
 def _decimal(value: float, lang: str) -> str:
@@ -464,9 +479,9 @@ def inventory_sections(inventory: JobInventory, lang: str = "en") -> list[Sectio
             tr(
                 _T["inv_overview"],
                 lang,
-                n_jobs=len(jobs),
+                jobs=_count(len(jobs), _T["job_word"], lang),
                 types=types,
-                n_out=len(inventory.outcomes),
+                outcomes=_count(len(inventory.outcomes), _T["outcome_word"], lang),
             )
         ],
     )
@@ -513,7 +528,7 @@ def inventory_text(inventory: JobInventory, lang: str = "en") -> str:
     ...     "outcome_id": "late", "outcome_statement": "Minimize the risk of paying late"}])
     >>> print(inventory_text(inv, "sv"))
     Jobbinventering
-    1 jobb (1 socialt) med 1 önskade utfall.
+    1 jobb (1 socialt) med 1 önskat utfall.
     <BLANKLINE>
     [pay] Look competent (socialt)
       Situation: Paying household bills
