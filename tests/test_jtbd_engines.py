@@ -31,3 +31,17 @@ def test_spark_agrees_with_pandas(spark, examples_dir):
         "repeat_satisfaction",
         "often",
     )
+
+
+def test_engines_reading_the_example_file_agree(examples_dir):
+    """DuckDB and Polars reading the CSV themselves (typed columns, nulls) match the text read."""
+    import duckdb
+    import polars as pl
+
+    path = examples_dir / "odi_answers.csv"
+    inv = read_inventory(examples_dir / "jtbd_inventory.yaml")
+    reference = opportunity(read_table(path), inventory=inv, by="channel")
+    con = duckdb.connect()
+    for native in (con.read_csv(str(path)), pl.scan_csv(path), pl.read_csv(path).to_pandas()):
+        got = opportunity(native, inventory=inv, by="channel")
+        pd.testing.assert_frame_equal(got, reference, check_dtype=False)
