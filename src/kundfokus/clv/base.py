@@ -6,8 +6,10 @@ Every model here is fitted the same way:
 2. identical customers are collapsed into unique rows with a weight (their count), so a million
    customers with a few thousand distinct (frequency, recency, T) combinations cost a few thousand
    likelihood evaluations per step;
-3. the weighted negative log-likelihood is minimised over the logarithm of the parameters (all are
-   positive) with SciPy (Nelder-Mead to get close, then BFGS to polish);
+3. the weighted negative log-likelihood (divided by the number of customers) is minimised over the
+   logarithm of the parameters (all are positive) with SciPy's BFGS, using the model's analytic
+   gradient where it has one (BG/NBD, Gamma-Gamma) and finite differences otherwise, with
+   Nelder-Mead as a fallback when BFGS stops away from a stationary point;
 4. standard errors come from the inverse of the Hessian of the negative log-likelihood at the
    optimum, computed numerically (central differences) on the natural parameter scale (r, alpha,
    ... themselves, not their logarithms).
@@ -54,21 +56,22 @@ def numerical_hessian(fun: Any, theta: np.ndarray, rel_step: float = 1e-4) -> np
     k = len(theta)
     h = rel_step * np.maximum(np.abs(theta), 1e-3)
     hess = np.empty((k, k))
-    f0 = fun(theta)
-    for i in range(k):
-        ei = np.zeros(k)
-        ei[i] = h[i]
-        hess[i, i] = (fun(theta + ei) - 2 * f0 + fun(theta - ei)) / h[i] ** 2
-        for j in range(i + 1, k):
-            ej = np.zeros(k)
-            ej[j] = h[j]
-            v = (
-                fun(theta + ei + ej)
-                - fun(theta + ei - ej)
-                - fun(theta - ei + ej)
-                + fun(theta - ei - ej)
-            ) / (4 * h[i] * h[j])
-            hess[i, j] = hess[j, i] = v
+    with np.errstate(all="ignore"):
+        f0 = fun(theta)
+        for i in range(k):
+            ei = np.zeros(k)
+            ei[i] = h[i]
+            hess[i, i] = (fun(theta + ei) - 2 * f0 + fun(theta - ei)) / h[i] ** 2
+            for j in range(i + 1, k):
+                ej = np.zeros(k)
+                ej[j] = h[j]
+                v = (
+                    fun(theta + ei + ej)
+                    - fun(theta + ei - ej)
+                    - fun(theta - ei + ej)
+                    + fun(theta - ei - ej)
+                ) / (4 * h[i] * h[j])
+                hess[i, j] = hess[j, i] = v
     return hess
 
 
@@ -78,11 +81,12 @@ def hessian_from_gradient(grad: Any, theta: np.ndarray, rel_step: float = 1e-5) 
     k = len(theta)
     h = rel_step * np.maximum(np.abs(theta), 1e-3)
     hess = np.empty((k, k))
-    for i in range(k):
-        e = np.zeros(k)
-        e[i] = h[i]
-        hess[:, i] = (grad(theta + e) - grad(theta - e)) / (2 * h[i])
-    return (hess + hess.T) / 2
+    with np.errstate(all="ignore"):
+        for i in range(k):
+            e = np.zeros(k)
+            e[i] = h[i]
+            hess[:, i] = (grad(theta + e) - grad(theta - e)) / (2 * h[i])
+        return (hess + hess.T) / 2
 
 
 class FittedModel:
@@ -219,13 +223,19 @@ class FittedModel:
                         options={"xatol": 1e-9, "fatol": 1e-14},
                     )
             else:
+                # no analytic gradient: BFGS on finite differences, then Nelder-Mead only if BFGS
+                # stopped away from a stationary point
                 first = optimize.minimize(
-                    nll_log,
-                    x0,
-                    method="Nelder-Mead",
-                    options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 4000, "maxfev": 8000},
+                    nll_log, x0, method="BFGS", options={"gtol": 1e-8, "maxiter": 2000}
                 )
-                polish = optimize.minimize(nll_log, first.x, method="BFGS", options={"gtol": 1e-9})
+                polish = first
+                if not (first.success or np.max(np.abs(first.jac)) < 1e-5):
+                    polish = optimize.minimize(
+                        nll_log,
+                        first.x,
+                        method="Nelder-Mead",
+                        options={"xatol": 1e-7, "fatol": 1e-12, "maxiter": 4000, "maxfev": 8000},
+                    )
         best = polish if polish.fun <= first.fun else first
         theta = np.exp(best.x)
         if not np.isfinite(best.fun) or best.fun >= 1e299:
@@ -247,9 +257,10 @@ class FittedModel:
         else:
             hess = numerical_hessian(nll_total, theta)
         try:
-            cov = np.linalg.inv(hess)
-            se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
-        except np.linalg.LinAlgError:
+            with np.errstate(all="ignore"):
+                cov = np.linalg.inv(hess)
+                se = np.sqrt(np.where(np.diag(cov) > 0, np.diag(cov), np.nan))
+        except (np.linalg.LinAlgError, ValueError):
             se = np.full(len(theta), np.nan)
         self.params_ = {k: float(v) for k, v in zip(self.param_names, theta, strict=True)}
         self.standard_errors_ = {k: float(v) for k, v in zip(self.param_names, se, strict=True)}
