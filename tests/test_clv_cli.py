@@ -70,6 +70,7 @@ def test_fit_json_reproduces_published_parameters(test_data, capsys):
     for k, v in {"p": 6.25, "q": 3.74, "gamma": 15.44}.items():
         assert d["gamma_gamma"][k] == pytest.approx(v, rel=2e-3)
     assert d["gamma_gamma"]["loglik"] == pytest.approx(-4055.92, abs=0.1)
+    assert d["bgnbd"]["converged"] and d["gamma_gamma"]["converged"] and d["warnings"] == []
 
 
 def test_fit_pareto_from_csv_with_iso_dates(cdnow_csv, capsys):
@@ -291,3 +292,24 @@ def test_nonpositive_repeat_spend_and_empty_calibration(tmp_path, capsys):
         capsys,
     )
     assert code == 2 and "no customer made a purchase" in err
+
+
+def test_tiny_data_fit_warns(tmp_path, capsys):
+    path = tmp_path / "tx.csv"
+    path.write_text("id,day\na,20200101\na,20200105\nb,20200102\n", encoding="utf-8")
+    code, out, _ = run(
+        [
+            "clv",
+            "fit",
+            str(path),
+            "--customer",
+            "id",
+            "--date",
+            "day",
+            "--calibration-end",
+            "2020-01-31",
+        ],
+        capsys,
+    )
+    assert code == 0
+    assert "warning:" in out

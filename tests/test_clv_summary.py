@@ -267,3 +267,62 @@ def test_pandas_object_dates_from_parquet(cdnow_log, summary, tmp_path):
     with pytest.raises(InputError) as info:
         summary_from_transactions(frame, "sample", "date", "amount", calibration_end=CAL)
     assert (info.value.row, info.value.column, info.value.value) == (6, "date", "someday")
+
+
+def _naive_summary(rows, cal: dt.date, obs: dt.date) -> dict:
+    """Straightforward per-customer loop, the definition written out."""
+    out = {}
+    by_customer: dict[str, dict[dt.date, float]] = {}
+    for c, d, a in rows:
+        if d <= obs:
+            by_customer.setdefault(c, {}).setdefault(d, 0.0)
+            by_customer[c][d] += a
+    for c, days in by_customer.items():
+        first = min(days)
+        if first > cal:
+            continue
+        cal_days = sorted(d for d in days if d <= cal)
+        repeat = cal_days[1:]
+        out[c] = {
+            "frequency": len(repeat),
+            "recency": (cal_days[-1] - first).days,
+            "T": (cal - first).days,
+            "monetary_value": sum(days[d] for d in repeat) / len(repeat) if repeat else 0.0,
+            "holdout_frequency": sum(1 for d in days if d > cal),
+        }
+    return out
+
+
+def test_summary_matches_the_definition_on_random_logs():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    start = dt.date(2024, 1, 1)
+    row = st.tuples(
+        st.sampled_from(["a", "b", "c", "d", "e"]),
+        st.integers(0, 120).map(lambda k: start + dt.timedelta(days=k)),
+        st.integers(1, 5000).map(lambda cents: cents / 100),
+    )
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(row, min_size=1, max_size=40), st.integers(0, 100), st.integers(0, 30))
+    def check(rows, cal_offset, hold):
+        cal = start + dt.timedelta(days=cal_offset)
+        obs = cal + dt.timedelta(days=hold)
+        frame = pd.DataFrame(rows, columns=["c", "d", "a"])
+        frame["d"] = pd.to_datetime(frame["d"])
+        expected = _naive_summary(rows, cal, obs)
+        if not expected:
+            return
+        got = summary_from_transactions(
+            frame, "c", "d", "a", calibration_end=cal, observation_end=obs, unit="day"
+        ).set_index("c")
+        assert sorted(got.index) == sorted(expected)
+        for c, e in expected.items():
+            g = got.loc[c]
+            assert g["frequency"] == e["frequency"]
+            assert g["recency"] == e["recency"] and g["T"] == e["T"]
+            assert g["monetary_value"] == pytest.approx(e["monetary_value"])
+            assert g["holdout_frequency"] == e["holdout_frequency"]
+
+    check()

@@ -187,6 +187,7 @@ def fit(
             lines.append(
                 f"correlation of frequency and mean spend (should be near 0): {result.spend_correlation:.3f}"
             )
+    lines.extend(f"warning: {w}" for w in result.warnings())
     lines.append("")
     lines.append(frame_text(params, float_digits=4))
     emit("\n".join(lines), out)

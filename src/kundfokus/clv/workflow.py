@@ -67,10 +67,29 @@ class TransactionFit:
         out = pd.concat(frames, ignore_index=True)
         return out[["model", "parameter", "estimate", "std_error", "lower_95", "upper_95"]]
 
+    def warnings(self) -> list[str]:
+        """Plain-language warnings about the fit: no convergence, undetermined standard errors."""
+        out = []
+        for name, m in (
+            ("purchase model", self.transaction_model),
+            ("spend model", self.spend_model),
+        ):
+            if m is None:
+                continue
+            if not m.converged_:
+                out.append(f"the {name} did not converge: the estimates may be unreliable")
+            if any(not np.isfinite(v) for v in m.standard_errors_.values()):
+                out.append(
+                    f"some standard errors of the {name} could not be computed: the data "
+                    "may be too few or the estimate at a boundary"
+                )
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready result: ``unit``, ``calibration_end``, ``n_customers``,
         ``n_repeat_customers``, the purchase model under ``bgnbd`` or ``pareto_nbd`` (parameters,
-        ``loglik``, ``std_errors``) and, with amounts, ``gamma_gamma``."""
+        ``loglik``, ``std_errors``, ``n_unique_rows``, ``converged``) and, with amounts,
+        ``gamma_gamma``."""
         tm = self.transaction_model
         out: dict[str, Any] = {
             "unit": self.unit,
@@ -82,8 +101,10 @@ class TransactionFit:
                 "loglik": tm.log_likelihood_,
                 "std_errors": tm.standard_errors_,
                 "n_unique_rows": tm.n_unique_rows_,
+                "converged": tm.converged_,
             },
         }
+        out["warnings"] = self.warnings()
         if self.spend_model is not None:
             gg = self.spend_model
             out["gamma_gamma"] = {
@@ -93,6 +114,7 @@ class TransactionFit:
                 "n_customers": int(gg.n_customers_ or 0),
                 "mean_spend": gg.population_mean_spend(),
                 "frequency_spend_correlation": self.spend_correlation,
+                "converged": gg.converged_,
             }
         return out
 
