@@ -32,7 +32,9 @@ import hashlib
 import math
 import os
 import tempfile
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -574,6 +576,17 @@ class RetrainResult:
         return d
 
 
+@contextmanager
+def _quiet_fit() -> Iterator[None]:
+    """Silence scikit-learn's notes that are expected with few labels per class (many classes
+    for few rows, classes smaller than the calibration folds); the evaluation reports the
+    consequences honestly."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*unique classes is greater than 50%.*")
+        warnings.filterwarnings("ignore", message=".*least populated class.*")
+        yield
+
+
 def _new_classifier(axis: str, params: Mapping[str, Any] | None):
     from kundfokus.contacts.classifier import ContactClassifier, TagClassifier
 
@@ -700,15 +713,14 @@ def cross_validate(
     classes = sorted(counts.index)
     pred = np.empty(len(y), dtype=object)
     proba = np.zeros((len(y), len(classes)))
-    import warnings
-
     folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=random_state)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*least populated class.*")
         splits = list(folds.split(x, y))
     for train_idx, test_idx in splits:
         model = clone(proto)
-        model.fit(list(x[train_idx]), list(y[train_idx]))
+        with _quiet_fit():
+            model.fit(list(x[train_idx]), list(y[train_idx]))
         pred[test_idx] = np.asarray(model.predict(list(x[test_idx])), dtype=object)
         p = np.asarray(model.predict_proba(list(x[test_idx])))
         for j, c in enumerate(model.classes_):
@@ -823,7 +835,8 @@ def retrain(
     y = train["label"].tolist()
     if axis == "tags":
         y = ["" if v == "none" else v for v in y]
-    model.fit(train["text"].tolist(), y)
+    with _quiet_fit():
+        model.fit(train["text"].tolist(), y)
     version = (prev.version if prev else 0) + 1
     meta = {"axis": axis, "version": version, "fingerprint": fp, "n_train": len(train)}
     mv = ModelVersion(
