@@ -203,7 +203,7 @@ _PHONE_SE = re.compile(
     + _DASH
     + r"] ?| )?\d{2,8}(?:[ "
     + _DASH
-    + r"]\d{2,4})*"
+    + r"]\d{2,4}){0,5}"  # bounded: at most 10 digits, and no quadratic trimming
     + _EP
 )
 _PHONE_INTL = re.compile(
