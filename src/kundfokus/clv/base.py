@@ -95,8 +95,8 @@ class FittedModel:
     Subclasses set ``param_names`` and implement ``_loglik_rows(params, *data)``, the log-likelihood
     of every (unique) row for a parameter vector on the natural scale.
 
-    Attributes (after ``fit``)
-    --------------------------
+    Attributes
+    ----------
     params_ : dict
         The maximum-likelihood estimates.
     standard_errors_ : dict
@@ -108,6 +108,10 @@ class FittedModel:
         The number of customers fitted (the sum of the weights).
     n_unique_rows_ : int
         The number of distinct input rows the likelihood was evaluated on.
+    converged_ : bool
+        Whether the optimiser stopped at a stationary point.
+
+    All learned attributes are ``None`` until ``fit`` is called.
     """
 
     param_names: ClassVar[tuple[str, ...]] = ()
