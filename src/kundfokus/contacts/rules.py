@@ -424,7 +424,11 @@ def _scores(text: str, lang: str | None) -> dict[str, dict[str, list[tuple[int, 
     for axis, label, weight, rx in _COMPILED["*" if lang is None else lang]:
         for m in rx.finditer(low):
             target = label
-            if axis == "mood" and label in _OPPOSITE and _NEGATORS.search(low[: m.start()]):
+            if (
+                axis == "mood"
+                and label in _OPPOSITE
+                and _NEGATORS.search(low[max(0, m.start() - 40) : m.start()])
+            ):
                 # "inte bra", "not happy": the opposite mood; "not bad": only half as positive
                 target = _OPPOSITE[label]
                 weight = weight if label == "positive" else weight / 2
