@@ -117,7 +117,7 @@ def test_treatment(text, label):
 def test_no_cue_gives_default_with_low_confidence():
     g = guess("Hej")
     assert g["urgency"].label == "no_rush" and g["mood"].label == "neutral"
-    assert g["purpose"].confidence <= 0.3
+    assert g["purpose"].label == "problem" and g["purpose"].confidence <= 0.35
     assert all(x.evidence == [] for x in g.values())
 
 
@@ -217,8 +217,8 @@ def test_purpose_rules_on_real_banking77_sample(test_data):
     """On 320 real BANKING77 queries (tests/data, CC BY 4.0; 6 problem and 2 question intents,
     mapped with kundfokus.contacts.taxonomies) the rules beat chance clearly on both classes.
 
-    Measured when written: problem recall 0.575, question recall 0.825 (balanced 0.70), and a
-    problem guess was right 138 of 139 times. The sample is from the train split, which the cues
+    Measured when written: problem recall 0.625, question recall 0.825 (balanced 0.725), and a
+    problem guess was right 150 of 152 times. The sample is from the train split, which the cues
     were developed on: the test-split figure is in benchmarks/rules_eval.py and docs/contact-rules.md.
     """
     import csv
@@ -231,8 +231,8 @@ def test_purpose_rules_on_real_banking77_sample(test_data):
     y = np.array([mapping[r["category"]] for r in rows], dtype=object)
     pred = RuleModel("purpose", lang="en").predict([r["text"] for r in rows])
     recall = {c: float(np.mean(pred[y == c] == c)) for c in ("problem", "question")}
-    assert recall["problem"] >= 0.55 and recall["question"] >= 0.8, recall
-    assert (recall["problem"] + recall["question"]) / 2 >= 0.68
+    assert recall["problem"] >= 0.6 and recall["question"] >= 0.8, recall
+    assert (recall["problem"] + recall["question"]) / 2 >= 0.7
     assert np.mean(y[pred == "problem"] == "problem") >= 0.95
 
 

@@ -13,8 +13,9 @@ How a guess is made, per axis:
 1. every cue that matches adds its weight to its label (a cue is a phrase such as "fungerar inte",
    "charged twice", "jag vill", "?", "stulen"); mood cues preceded by a negation ("inte bra",
    "not happy") count for the opposite mood, and exclamation marks strengthen a mood that is there;
-2. the label with the most weight wins; with no cue at all, the axis' default wins (``question``
-   when nothing points anywhere, ``no_rush``, ``neutral``, ``quick``);
+2. the label with the most weight wins; with no cue at all, the axis' default wins (``problem``:
+   a statement to customer service with no cue is most often a problem; ``no_rush``, ``neutral``,
+   ``quick``);
 3. ``confidence`` is the winner's share of the total weight after adding a prior of weight 0.5
    spread over the labels (the default label holds most of it), so one weak cue gives a modest
    confidence and several agreeing cues a high one. It is a heuristic share, not a calibrated
@@ -73,7 +74,9 @@ AXES: dict[str, tuple[str, ...]] = {
 
 #: Prior share per label (sums to 1 per axis): the guess when no cue matches; it tempers confidences.
 PRIORS: dict[str, dict[str, float]] = {
-    "purpose": {"problem": 0.25, "need": 0.2, "intent": 0.25, "question": 0.3},
+    # a text with no cue at all is a statement, and statements to customer service are mostly
+    # problems ("My card isn't here yet."): 480 of the 642 cue-less BANKING77 train texts
+    "purpose": {"problem": 0.35, "need": 0.2, "intent": 0.2, "question": 0.25},
     "urgency": {"now": 0.1, "today": 0.15, "no_rush": 0.75},
     "mood": {"negative": 0.15, "neutral": 0.7, "positive": 0.15},
     "treatment": {"quick": 0.4, "personal": 0.2, "guided": 0.2, "self_service": 0.2},
@@ -170,6 +173,8 @@ _cue(
     r"(?:unhappy|dissatisfied|disappointed)(?: with)?", r"two (?:times|invoices|bills|payments)",
     r"(?:duplicate|double) (?:payment|charge|invoice|bill)",
     r"(?:third|fourth|fifth|several|many) times?", r"again and again", r"over and over",
+    r"never (?:arrived|came|got|received|showed up)", r"(?:isn't|is not|aren't|are not) (?:here|there)",
+    r"(?:don't|do not|still don't) (?:have|see|think)", r"more than (?:i|we) (?:expected|anticipated|thought)",
 )  # fmt: skip
 _cue(
     "purpose", "problem", 1.5, "sv",
@@ -401,6 +406,8 @@ def _compile(lang: str) -> list[tuple[str, str, float, re.Pattern[str]]]:
     out = []
     for (axis, label, weight, anchored), patterns in groups.items():
         alt = "|".join(sorted(set(patterns), key=len, reverse=True))
+        # "don't", "don’t" and "dont" are the same cue
+        alt = alt.replace("'", "['\u2019]?")
         if alt == r"\?":
             rx = re.compile(r"\?")
         elif anchored:
