@@ -291,7 +291,7 @@ def register(app: typer.Typer) -> None:
         lang: str = _lang_option(),
     ) -> None:
         """Train a new model version from all current labels. / Träna en ny modellversion från alla etiketter."""
-        from kundfokus.contacts.review import retrain
+        from kundfokus.contacts.review import method_text, retrain
         from kundfokus.store.db import open_store, session_scope
 
         url = open_store(db)
@@ -304,7 +304,7 @@ def register(app: typer.Typer) -> None:
         same = tr(_MSG["same_set"], lang, v=res.unchanged_since) if res.unchanged_since else ""
         typer.echo(
             tr(_MSG["retrained"], lang, axis=res.axis, v=res.version, n=res.n_train,
-               k=res.n_classes, fp=res.fingerprint[:12], method=res.evaluation_method,
+               k=res.n_classes, fp=res.fingerprint[:12], method=method_text(ev, lang),
                acc=ev["accuracy"], f1=ev["macro_f1"], inf=res.n_inferred)
             + same
         )  # fmt: skip
@@ -324,7 +324,7 @@ def register(app: typer.Typer) -> None:
         url = open_store(db)
         with session_scope(url) as session:
             record_live_evaluations(session, axis)
-            df = history(session, axis)
+            df = history(session, axis, lang=lang)
             evs = evaluation_history(session, axis)
         if fmt == Format.json:
             emit(to_json({"versions": records(df), "evaluations": records(evs)}), out)

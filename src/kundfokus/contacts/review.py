@@ -648,11 +648,34 @@ def _cross_validate_tags(
         "macro_f1": float(np.mean([r["f1"] for r in per_tag])) if per_tag else 1.0,
         "per_class": per_tag,
     }
-    method = (
-        f"{k}-fold cross-validation on the {len(x)} labelled contacts "
-        "(accuracy = whole tag set right)"
-    )
-    return ev, method
+    ev["cv"] = {"kind": "kfold_tag_sets", "folds": k}
+    return ev, method_text(ev, "en")
+
+
+_METHOD = {
+    "stratified_kfold": {
+        "en": "{k}-fold stratified cross-validation on the {n} labelled contacts",
+        "sv": "{k}-faldig stratifierad korsvalidering på de {n} etiketterade kontakterna",
+    },
+    "kfold_tag_sets": {
+        "en": "{k}-fold cross-validation on the {n} labelled contacts "
+        "(accuracy = whole tag set right)",
+        "sv": "{k}-faldig korsvalidering på de {n} etiketterade kontakterna "
+        "(träffsäkerhet = hela taggmängden rätt)",
+    },
+}
+
+
+def method_text(evaluation: Mapping[str, Any], lang: str = "en") -> str:
+    """How an evaluation was measured, in words (``en`` or ``sv``).
+
+    Examples
+    --------
+    >>> method_text({"n": 24, "cv": {"kind": "stratified_kfold", "folds": 3}}, "sv")
+    '3-faldig stratifierad korsvalidering på de 24 etiketterade kontakterna'
+    """
+    cv = evaluation["cv"]
+    return tr(_METHOD[cv["kind"]], lang, k=cv["folds"], n=evaluation["n"])
 
 
 def _predict(model: Any, axis: str, texts: list[str]) -> tuple[list[str], np.ndarray, list[dict]]:
@@ -726,8 +749,8 @@ def cross_validate(
         for j, c in enumerate(model.classes_):
             proba[test_idx, classes.index(str(c))] = p[:, j]
     ev = evaluate(list(y), list(pred), proba=proba, classes=classes).to_dict()
-    method = f"{k}-fold stratified cross-validation on the {len(y)} labelled contacts"
-    return ev, method
+    ev["cv"] = {"kind": "stratified_kfold", "folds": k}
+    return ev, method_text(ev, "en")
 
 
 def _save_blob(model: Any, metadata: dict[str, Any]) -> bytes:
@@ -950,8 +973,17 @@ def record_live_evaluations(session: Session, axis: str) -> int:
     return added
 
 
-def history(session: Session, axis: str) -> pd.DataFrame:
+def history(session: Session, axis: str, *, lang: str = "en") -> pd.DataFrame:
     """Model versions of ``axis`` with their accuracy, oldest first.
+
+    Parameters
+    ----------
+    session:
+        An open store session.
+    axis:
+        One axis.
+    lang:
+        Language of ``evaluation_method`` (``en`` or ``sv``).
 
     Returns
     -------
@@ -975,7 +1007,7 @@ def history(session: Session, axis: str) -> pd.DataFrame:
                 "n_train": mv.n_train,
                 "n_classes": len(mv.classes),
                 "fingerprint": mv.fingerprint[:12],
-                "evaluation_method": mv.evaluation_method,
+                "evaluation_method": method_text(ev, lang) if "cv" in ev else mv.evaluation_method,
                 "cv_accuracy": ev.get("accuracy"),
                 "cv_macro_f1": ev.get("macro_f1"),
                 "n_corrections_after": n,
