@@ -54,6 +54,27 @@ def report(name: str, y: list[str], pred: np.ndarray) -> dict:
     return {"name": name, "accuracy": acc, "macro_f1": float(np.mean(f1s)), "per": per}
 
 
+# A proxy for urgency (our choice, not part of BANKING77): intents where acting at once protects the
+# customer's money, and purely informational intents where nothing is at stake yet.
+URGENT_INTENTS = ("lost_or_stolen_card", "compromised_card", "lost_or_stolen_phone",
+                  "card_swallowed", "card_payment_not_recognised", "cash_withdrawal_not_recognised")  # fmt: skip
+INFO_INTENTS = ("exchange_rate", "age_limit", "fiat_currency_support", "supported_cards_and_currencies",
+                "country_support", "atm_support", "card_acceptance", "visa_or_mastercard",
+                "top_up_limits", "card_delivery_estimate", "transfer_timing", "disposable_card_limits")  # fmt: skip
+
+
+def urgency_proxy(texts: list[str], intents: list[str]) -> None:
+    """Share guessed ``now`` for urgent intents versus informational ones."""
+    model = RuleModel("urgency", lang="en")
+    print("\nurgency proxy (our grouping of intents; not BANKING77 labels)")
+    for name, group in (("urgent intents", URGENT_INTENTS), ("informational", INFO_INTENTS)):
+        sel = [t for t, i in zip(texts, intents, strict=True) if i in group]
+        pred = model.predict(sel)
+        share = {lab: float(np.mean(pred == lab)) for lab in ("now", "today", "no_rush")}
+        print(f"  {name:<16} n={len(sel):>5}  now {share['now']:.3f}  today {share['today']:.3f}"
+              f"  no_rush {share['no_rush']:.3f}")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", type=Path, help="folder with BANKING77 train.csv and test.csv")
@@ -90,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         row = [int(np.sum((y_arr == t) & (pred == p))) for p in PURPOSE_TYPES]
         print(f"{t:<12}" + "".join(f"{v:>10}" for v in row))
     print(f"\nspeed: {len(texts) / secs:,.0f} texts/second (one core)")
+    urgency_proxy(texts, intents)
     if args.show:
         for t in PURPOSE_TYPES:
             errs = [(x, p, i) for x, yy, p, i in zip(texts, y, pred, intents, strict=True)

@@ -27,7 +27,7 @@ Examples
 >>> g["urgency"].label, g["mood"].label, g["purpose"].label
 ('now', 'negative', 'problem')
 >>> g["urgency"].evidence
-['stulet', 'nu']
+['stulet', 'spärra', 'nu']
 >>> guess("How do I change my PIN?")["purpose"].label  # an action, asked as a question
 'intent'
 >>> guess("What is the fee for a transfer abroad?")["purpose"].label
@@ -267,8 +267,27 @@ _cue(
     r"stulen", r"stulet", r"stulna", r"kapad(?:e|t)?", r"hackad(?:e|t)?", r"bedrägeri",
     r"obehörig(?:a|t)?", r"någon har (?:använt|tagit)", r"utelåst",
 )  # fmt: skip
-_cue("urgency", "now", 0.4, "en", r"lost")
-_cue("urgency", "now", 0.4, "sv", r"tappat", r"tappade", r"borttappad(?:e|t)?")
+# possible fraud or theft: act before more money goes
+_cue(
+    "urgency", "now", 0.8, "en",
+    r"(?:don't|do not|didn't|did not) recogni[sz]e", r"without my (?:permission|knowledge|consent)",
+    r"someone (?:else )?(?:is|has|might be|may be|must have)? ?(?:using|used|taken|took|stole|stolen|got)",
+    r"somebody (?:else )?(?:is|has)? ?(?:using|used|took|stole)", r"(?:stole|mugged|robbed)",
+    r"(?:i |we )?(?:didn't|did not|never) (?:make|authori[sz]e|do|withdraw|take|approve)",
+    r"not (?:made|done) by me", r"wasn't me", r"was not me", r"exposed", r"skimmed",
+)  # fmt: skip
+_cue(
+    "urgency", "now", 0.8, "sv",
+    r"känner inte igen", r"utan (?:mitt|min) (?:tillstånd|godkännande|vetskap|vetande)",
+    r"någon (?:annan )?(?:har )?(?:använt|använder|tagit|stulit|kommit åt)", r"rånad(?:e)?",
+    r"(?:har inte|inte) (?:gjort|godkänt|tagit ut|beställt) (?:det|den|köpet|uttaget|betalningen)",
+    r"inte jag", r"skimmad(?:e)?", r"läckt",
+)  # fmt: skip
+# blocking a card is urgent by nature
+_cue("urgency", "now", 0.6, "en", r"(?:block|freeze|cancel|stop) (?:my|the|this) card")
+_cue("urgency", "now", 0.6, "sv", r"spärra")
+_cue("urgency", "now", 0.4, "en", r"lost", r"missing")
+_cue("urgency", "now", 0.4, "sv", r"tappat", r"tappade", r"borttappad(?:e|t)?", r"försvunnit")
 _cue(
     "urgency", "today", 1.0, "en",
     r"today", r"tonight", r"this (?:afternoon|evening|morning)", r"before tomorrow",
@@ -571,7 +590,7 @@ class RuleModel:
     >>> list(m.predict(["Spärra kortet omedelbart", "Kan ni ringa mig idag?", "Hej"]))
     ['now', 'today', 'no_rush']
     >>> m.predict_proba(["Block my card now"]).round(2).tolist()
-    [[0.59, 0.07, 0.34]]
+    [[0.74, 0.04, 0.22]]
     """
 
     def __init__(self, axis: str = "purpose", lang: str | None = None) -> None:
