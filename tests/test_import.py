@@ -220,5 +220,19 @@ def test_cli_import_csv_jsonl_and_parquet_and_reports_bad_files(tmp_path):
             app, ["contacts", "import", str(tmp_path / "a.csv"), "--db", url, "--format", "json"]
         )
         assert isinstance(r.exception, InputError) and "already in the store" in str(r.exception)
+
+        raw = contacts(1, start=500).assign(text="Ring 070-123 45 67")
+        raw.to_csv(tmp_path / "raw.csv", index=False)
+        r = runner.invoke(app, ["contacts", "import", str(tmp_path / "raw.csv"), "--db", url,
+                                "--no-redact"])  # fmt: skip
+        assert isinstance(r.exception, InputError) and "--by" in str(r.exception)
+        r = runner.invoke(app, ["contacts", "import", str(tmp_path / "raw.csv"), "--db", url,
+                                "--no-redact", "--by", "admin", "--lang", "sv"])  # fmt: skip
+        assert r.exit_code == 0 and "importerade 1 kontakter" in r.output
+        assert "INTE maskerade" in r.output
+        with db.session_scope(url) as s:
+            assert s.scalar(sa.select(Contact.text).where(Contact.external_id == "k00500")) == (
+                "Ring 070-123 45 67"
+            )
     finally:
         db.dispose_engine(url)

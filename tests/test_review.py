@@ -394,3 +394,34 @@ def test_cli_taxonomy_sets_and_shows_labels(tmp_path):
         assert str(r.exception).startswith(str(tmp_path / "bad.yaml"))
     finally:
         db.dispose_engine(url)
+
+
+def test_queue_puts_rule_model_disagreement_first_when_weighted(store, banking):
+    # purpose labels for the 24 labelled contacts: lost/stolen and not working are problems,
+    # everything else a question; then the model and the rules can disagree on purpose
+    problems = {"lost_or_stolen_card", "card_not_working", "top_up_failed"}
+    df = banking.drop(columns=["reason_label"]).head(160).copy()
+    first = df.groupby("category").cumcount() < 4
+    df["purpose_label"] = np.where(df["category"].isin(problems), "problem", "question")
+    df["purpose_label"] = df["purpose_label"].where(first)
+    with db.session_scope(store) as s:
+        import_contacts(
+            s, df.drop(columns=["category"]), source="p.csv",
+            label_columns={"purpose": "purpose_label"},
+        )  # fmt: skip
+        retrain(s, "purpose")
+        weights = QueueWeights(uncertainty=0.0, disagreement=1.0, diversity=0.0)
+        q = review_queue(s, "purpose", limit=5, weights=weights)
+        q_all = review_queue(s, "purpose", limit=200, weights=weights)
+    n_disagree = int((q_all["disagreement"] == 1).sum())
+    assert n_disagree >= 5
+    assert (q["disagreement"] == 1).all()
+    for why, inf in zip(q["why"], q["inferences"], strict=True):
+        rules = next(i["label"] for i in inf if i["source"] == "rules")
+        model = next(i["label"] for i in inf if i["source"] == "model")
+        assert rules != model
+        assert f"purpose: rules say '{rules}', model says '{model}'" in why
+    # without the disagreement weight the order follows uncertainty alone
+    with db.session_scope(store) as s:
+        q_unc = review_queue(s, "purpose", limit=200, weights=QueueWeights(1.0, 0.0, 0.0))
+    assert q_unc["uncertainty"].is_monotonic_decreasing
