@@ -242,3 +242,22 @@ def test_shouting_strengthens_negative_mood_but_placeholders_and_acronyms_do_not
     assert loud.confidence > calm.confidence and "SLUTA" in loud.evidence
     assert guess("Ring mig på [PHONE], jag är besviken")["mood"].confidence == calm.confidence
     assert guess("My IBAN is wrong and I am upset")["mood"].evidence == ["upset"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Det finns ett köp jag inte känner igen",
+        "Någon har använt mitt kort utan mitt tillstånd",
+        "There is a payment I don't recognise on my statement",
+        "Someone is using my card",
+        "I didn't make this withdrawal",
+    ],
+)
+def test_possible_fraud_is_urgent(text):
+    assert guess(text)["urgency"].label == "now"
+
+
+def test_informational_question_is_no_rush():
+    for text in ("What is the exchange rate to euro?", "Vilka länder kan jag använda kortet i?"):
+        assert guess(text)["urgency"].label == "no_rush"

@@ -185,7 +185,7 @@ _cue(
     r"inte (?:fått|kommit|syns|dykt upp|gått igenom)", r"fortfarande (?:inte|inget|ingen|väntar)",
     r"saknas", r"fattas", r"nekad(?:es|e)?", r"nekas", r"misslyckade?s?", r"stulen", r"stulet",
     r"stulna", r"tappat", r"tappade", r"borttappad(?:e|t)?", r"förlorat", r"kapad(?:e|t)?",
-    r"hackad(?:e|t)?", r"bedrägeri", r"bluff", r"känner inte igen", r"obehörig(?:a|t)?",
+    r"hackad(?:e|t)?", r"bedrägeri", r"bluff", r"(?:känner inte|inte känner) igen", r"obehörig(?:a|t)?",
     r"problem(?:et)?", r"strul", r"krånglar", r"försvunnit", r"utelåst", r"spärrad(?:e|t)?",
     r"låst(?:a)?", r"försenad(?:e|t)?", r"skadad(?:e|t)?", r"klagomål", r"reklamation",
     r"reklamera", r"dubbelt", r"varför (?:har|har ni|blev|är|drogs|fick)", r"var är mitt",
@@ -278,7 +278,7 @@ _cue(
 )  # fmt: skip
 _cue(
     "urgency", "now", 0.8, "sv",
-    r"känner inte igen", r"utan (?:mitt|min) (?:tillstånd|godkännande|vetskap|vetande)",
+    r"(?:känner inte|inte känner) igen", r"utan (?:mitt|min) (?:tillstånd|godkännande|vetskap|vetande)",
     r"någon (?:annan )?(?:har )?(?:använt|använder|tagit|stulit|kommit åt)", r"rånad(?:e)?",
     r"(?:har inte|inte) (?:gjort|godkänt|tagit ut|beställt) (?:det|den|köpet|uttaget|betalningen)",
     r"inte jag", r"skimmad(?:e)?", r"läckt",
