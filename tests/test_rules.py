@@ -261,3 +261,15 @@ def test_possible_fraud_is_urgent(text):
 def test_informational_question_is_no_rush():
     for text in ("What is the exchange rate to euro?", "Vilka länder kan jag använda kortet i?"):
         assert guess(text)["urgency"].label == "no_rush"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jag ringer för att kortet inte fungerar",
+        "Jag undrar varför paketet inte har kommit",
+        "Det är konstigt att jag inte kan logga in",
+    ],
+)
+def test_swedish_subordinate_word_order(text):
+    assert guess(text)["purpose"].label == "problem"

@@ -179,6 +179,9 @@ _cue(
 _cue(
     "purpose", "problem", 1.5, "sv",
     r"fungerar inte", r"funkar inte", r"går inte(?: att)?", r"kan inte", r"kunde inte",
+    # subordinate clauses put "inte" first: "att kortet inte fungerar", "fast paketet inte har kommit"
+    r"inte (?:fungerar|funkar|fungerade|funkade|går att)", r"inte (?:har|hade) (?:kommit|fått|dykt upp)",
+    r"inte kan (?:logga|betala|komma|använda|se|hitta|ta ut)",
     r"slutat (?:fungera|funka)", r"trasig(?:t|a)?", r"sönder", r"fel(?:et|aktig(?:t|a)?)?",
     r"felmeddelande", r"dragit (?:pengar )?dubbelt", r"dragits dubbelt", r"dubbeldrag(?:ning|it)",
     r"dragit för mycket", r"(?:har|hade) (?:fortfarande )?inte (?:kommit|fått|dykt upp|kommit fram|syns)",
