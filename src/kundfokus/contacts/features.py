@@ -45,6 +45,10 @@ FEATURE_SETS = ("tfidf", "tfidf+embed", "embed")
 
 _SPACE = re.compile(r"\s+")
 
+# embeddings of texts seen in this process (the encoder is the slow part; refits reuse them)
+_EMBED_CACHE: dict[str, np.ndarray] = {}
+_EMBED_CACHE_MAX = 200_000
+
 
 def normalise_text(text: str) -> str:
     """Unicode NFKC, case-folded, with runs of white space made one space.
@@ -195,8 +199,14 @@ def embed_texts(texts: Iterable[str], batch_size: int = 256) -> np.ndarray:
     items = list(texts)
     if not items:
         return np.zeros((0, model.dim), dtype=np.float32)
-    parts = [model.query(items[i : i + batch_size]) for i in range(0, len(items), batch_size)]
-    return np.vstack([np.atleast_2d(p) for p in parts]).astype(np.float32)
+    todo = list(dict.fromkeys(t for t in items if t not in _EMBED_CACHE))
+    for i in range(0, len(todo), batch_size):
+        chunk = todo[i : i + batch_size]
+        vecs = np.atleast_2d(model.query(chunk)).astype(np.float32)
+        if len(_EMBED_CACHE) + len(chunk) > _EMBED_CACHE_MAX:
+            _EMBED_CACHE.clear()
+        _EMBED_CACHE.update(zip(chunk, vecs, strict=True))
+    return np.vstack([_EMBED_CACHE[t] if t in _EMBED_CACHE else model.query(t) for t in items])
 
 
 class _FastTfidf:
