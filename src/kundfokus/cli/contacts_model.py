@@ -127,7 +127,15 @@ def train(
     ]
     if clf.oof_ece_ is not None:
         lines.append(f"cross-validated calibration error (ECE): {clf.oof_ece_:.3f}")
-    lines.append(f"out-of-scope threshold: {clf.threshold_:.3f} -> '{oos_label}'")
+    if clf.threshold_ > 0:
+        lines.append(
+            f"out-of-scope threshold: confidence below {clf.threshold_:.3f} -> '{oos_label}'"
+        )
+    else:
+        lines.append(
+            f"out-of-scope threshold: none (no '{oos_label}' examples to learn it from; "
+            f"every contact gets one of the classes)"
+        )
     emit("\n".join(lines), None)
 
 
@@ -157,27 +165,13 @@ def classify(
         pl.Series(f"{axis}_confidence", pred[f"{axis}_confidence"].round(4).tolist()),
     )
     if redact:
-        from kundfokus.contacts.redaction import redact as redact_text
+        from kundfokus.contacts.redaction import redact_many
 
-        result = result.with_columns(
-            pl.Series(text_col, [_redacted(redact_text(t)) for t in texts], dtype=pl.String)
-        )
+        result = result.with_columns(pl.Series(text_col, redact_many(texts), dtype=pl.String))
     _write_like(result, out, file)
     typer.echo(
         f"wrote {out} ({result.height} contacts, columns {axis}, {axis}_confidence)", err=True
     )
-
-
-def _redacted(value: Any) -> str:
-    """``redact`` may return the text or an object carrying it."""
-    if isinstance(value, str):
-        return value
-    for attr in ("text", "redacted"):
-        if hasattr(value, attr):
-            return str(getattr(value, attr))
-    if isinstance(value, tuple) and value and isinstance(value[0], str):
-        return value[0]
-    return str(value)
 
 
 def evaluate(
