@@ -236,3 +236,16 @@ def test_cli_import_csv_jsonl_and_parquet_and_reports_bad_files(tmp_path):
             )
     finally:
         db.dispose_engine(url)
+
+
+def test_a_concurrent_duplicate_is_an_input_error_and_nothing_is_written(store, monkeypatch):
+    with db.session_scope(store) as s:
+        import_contacts(s, contacts(2), source="first.csv")
+    before = (count(store, Contact), count(store, ImportBatch))
+    # pretend the duplicate check ran before another process stored the same ids
+    import kundfokus.contacts.importing as importing
+
+    monkeypatch.setattr(importing, "existing_external_ids", lambda session, ids: set())
+    with pytest.raises(InputError, match="another import"), db.session_scope(store) as s:
+        import_contacts(s, contacts(3), source="again.csv")
+    assert (count(store, Contact), count(store, ImportBatch)) == before

@@ -20,6 +20,7 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kundfokus.errors import InputError
@@ -377,12 +378,19 @@ def import_contacts(
     id_of: dict[str, int] = {}
     for part_start in range(0, len(rows), 1000):
         part = rows[part_start : part_start + 1000]
-        result = session.execute(
-            insert(Contact).returning(
-                Contact.id, Contact.external_id, sort_by_parameter_order=True
-            ),
-            part,
-        )
+        try:
+            result = session.execute(
+                insert(Contact).returning(
+                    Contact.id, Contact.external_id, sort_by_parameter_order=True
+                ),
+                part,
+            )
+        except IntegrityError as exc:  # another import stored one of these ids meanwhile
+            raise InputError(
+                "a contact id was stored by another import at the same time; nothing was "
+                "imported, run the import again to see which",
+                column=col_id,
+            ) from exc
         id_of.update({ext: cid for cid, ext in result.all()})
 
     inf_rows: list[dict[str, Any]] = []

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB = "kundfokus.db"
@@ -130,6 +130,9 @@ def upgrade(url: str, revision: str = "head") -> None:
 
     cfg = alembic_config(url)
     with get_engine(url).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # two processes starting at once on an empty database must not both create tables
+            connection.execute(text("SELECT pg_advisory_xact_lock(4242424242)"))
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
 
