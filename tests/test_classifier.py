@@ -245,3 +245,13 @@ def test_tag_classifier_multi_label():
     # '|'-separated text form works too
     tc2 = TagClassifier(calibration_folds=0, threshold=0.5).fit(texts, ["|".join(t) for t in tags])
     assert tc2.classes_.tolist() == ["bereavement", "moving"]
+
+
+@pytest.mark.spark
+def test_classify_frame_spark(fitted, spark):
+    sdf = spark.createDataFrame(
+        [(1, "Jag vill säga upp mitt konto"), (2, "What is the exchange rate for euro today?")],
+        ["id", "text"],
+    )
+    out = classify_frame(fitted, sdf)
+    assert out["purpose_type"].tolist() == ["intent", "question"]
