@@ -19,7 +19,9 @@ How :class:`ContactClassifier` works
    One parameter cannot change which class ranks first, so calibration never changes a prediction;
    it makes the top probability mean what it says ("0.8" is right about 8 times in 10).
    ``oof_accuracy_`` and ``oof_ece_`` report accuracy and expected calibration error measured on
-   those out-of-fold predictions, i.e. on contacts the model did not see.
+   those out-of-fold predictions, i.e. on contacts the model did not see (the TF-IDF
+   vocabulary and weights are fitted once on all training texts, which makes these figures a
+   little optimistic).
 4. Out of scope: a contact whose top probability is below ``threshold_`` is predicted as
    ``oos_label`` ("other"). With ``oos_threshold="auto"`` the threshold is chosen on the
    out-of-fold probabilities: when the training labels contain ``oos_label`` examples, it is the
