@@ -85,8 +85,13 @@ def train(
 ) -> None:
     """Train a classifier for one axis and save it. / Träna en modell för en axel och spara den."""
     from kundfokus.contacts.classifier import ContactClassifier
+    from kundfokus.contacts.features import FEATURE_SETS
     from kundfokus.contacts.persistence import build_metadata, save_model
 
+    if features not in FEATURE_SETS:
+        raise InputError(
+            f"unknown feature set {features!r}", hint=f"use one of {', '.join(FEATURE_SETS)}"
+        )
     df = read_table(file)
     texts = _texts(df, text_col, file)
     labels = _labels(df, label_col, file)
