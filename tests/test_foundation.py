@@ -72,11 +72,14 @@ def test_report_embeds_svg_and_spec():
         ],
         lang="sv",
     )
-    assert "<svg" in html and "hej &lt;b&gt;" in html and "1.235" in html
+    assert "<svg" in html and "hej &lt;b&gt;" in html
     start = html.index("application/vnd.vegalite+json'>") + len("application/vnd.vegalite+json'>")
     embedded = json.loads(html[start : html.index("</script>", start)])
     assert embedded["data"]["values"] == [{"x": 1, "y": 2}]
     assert 'lang="sv"' in html
+    assert "1,235" in html  # Swedish decimal comma
+    english = render_report("Report", [Section("Part", tables=[Table(pd.DataFrame({"a": [0.5]}))])])
+    assert "0.500" in english and "0,500" not in english
 
 
 def test_cli_version():

@@ -55,9 +55,11 @@ _TEXT = {
 }
 
 
-def table_html(table: Table) -> str:
+def table_html(table: Table, lang: str = "en") -> str:
+    """A table as HTML; numbers use a decimal comma in Swedish (``0,712``), a point in English."""
     df = table.frame
-    fmt_cols = {c: (lambda v, d=table.float_digits: _fmt_num(v, d)) for c in df.columns}
+    comma = lang == "sv"
+    fmt_cols = {c: (lambda v, d=table.float_digits: _fmt_num(v, d, comma)) for c in df.columns}
     body = df.to_html(
         index=False, escape=True, na_rep="–", formatters=fmt_cols, border=0, classes="data"
     )
@@ -65,13 +67,14 @@ def table_html(table: Table) -> str:
     return f"<div class='table'>{body}{cap}</div>"
 
 
-def _fmt_num(v: Any, digits: int) -> str:
-    if v is None:
+def _fmt_num(v: Any, digits: int, comma: bool = False) -> str:
+    if v is None or v is pd.NA:
         return "–"
     if isinstance(v, float):
         if v != v:  # NaN
             return "–"
-        return f"{v:.{digits}f}"
+        text = f"{v:.{digits}f}"
+        return text.replace(".", ",") if comma else text
     return str(v)
 
 
@@ -92,7 +95,7 @@ def render_report(title: str, sections: list[Section], *, lang: str = "en", intr
     env = Environment(
         loader=PackageLoader("kundfokus", "templates"), autoescape=select_autoescape(["html"])
     )
-    env.globals.update(table_html=table_html, chart_html=chart_html)
+    env.globals.update(table_html=lambda t: table_html(t, lang), chart_html=chart_html)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return env.get_template("report.html").render(
         title=title,

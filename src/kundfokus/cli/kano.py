@@ -209,7 +209,9 @@ def analyze_command(
         False, "--invalid-as-missing", help="Treat unreadable answers as missing (and report)."
     ),
     labels: Path | None = typer.Option(
-        None, "--labels", help="Feature labels: a table with columns feature (or id) and label."
+        None,
+        "--labels",
+        help="Feature labels: a table with columns feature (or id) and label (or label_en/label_sv).",
     ),
     exclude_mostly: ExcludeChoice | None = typer.Option(
         None, "--exclude-mostly", help="Leave out respondents whose answers are mostly Q (or I)."
@@ -232,7 +234,7 @@ def analyze_command(
     label_map = None
     if labels is not None:
         try:
-            label_map = labels_from_frame(read_table(labels))
+            label_map = labels_from_frame(read_table(labels), lang=lang.value)
         except InputError as err:
             raise err.with_file(str(labels)) from None
     scale = _parse_scale(importance_scale)

@@ -819,23 +819,32 @@ def _label_lookup(labels: Mapping[str, str] | None, features: list[str]) -> dict
     return out
 
 
-def labels_from_frame(frame: Any) -> dict[str, str]:
+def labels_from_frame(frame: Any, lang: str = "en") -> dict[str, str]:
     """Feature labels from a table with a feature id column (``feature`` or ``id``) and a
-    ``label`` column, for example a ``features.csv`` listing the questions.
+    label column, for example a ``features.csv`` listing the questions.
+
+    The label column is ``label_<lang>`` when the table has one (bilingual feature lists such as
+    ``examples/kano_features.csv`` carry ``label_en`` and ``label_sv``), else ``label``, else
+    ``label_en``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> labels_from_frame(pd.DataFrame({"ID": ["F1_", "F2_"], "Label": ["Hotline", "App"]}))
     {'F1_': 'Hotline', 'F2_': 'App'}
+    >>> bilingual = pd.DataFrame({"id": ["bankid"], "label_en": ["BankID login"],
+    ...                           "label_sv": ["Inloggning med BankID"]})
+    >>> labels_from_frame(bilingual, lang="sv")
+    {'bankid': 'Inloggning med BankID'}
     """
     df = _collect(_as_frame(frame))
     ci = _columns_ci([str(c) for c in df.columns])
     key = ci.get("feature") or ci.get("id")
-    label = ci.get("label")
+    label = ci.get(f"label_{lang}") or ci.get("label") or ci.get("label_en")
     if key is None or label is None:
         raise InputError(
-            "a feature-label table needs a 'feature' (or 'id') column and a 'label' column",
+            "a feature-label table needs a 'feature' (or 'id') column and a 'label' "
+            f"(or 'label_{lang}') column",
             column=None if key is None else label,
         )
     out: dict[str, str] = {}
