@@ -12,7 +12,11 @@ from kundfokus.cli._common import Format, emit, records, to_json
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
 
-app = typer.Typer(no_args_is_help=True, help="kano")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Kano model: questionnaire and analysis of must-be, performance and attractive needs. "
+    "/ Kanomodellen: enkät och analys av baskrav, prestanda- och attraktiva behov.",
+)
 
 
 class TableChoice(StrEnum):
