@@ -46,6 +46,7 @@ from scipy import stats
 
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
+from kundfokus.stats import wilson_interval
 
 Kind = Literal["nps", "csat", "ces"]
 Period = Literal["week", "month", "quarter"]
@@ -437,11 +438,7 @@ def proportion_interval(
     p = k / n
     se = math.sqrt(p * (1 - p) / n)
     if method == "wilson":
-        denom = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-        lo, hi = centre - half, centre + half
-        lo, hi = (0.0 if k == 0 else lo), (1.0 if k == n else hi)  # exact at the edges
+        lo, hi = wilson_interval(k, n, level)
     elif method == "adjusted-wald":
         n_adj = n + z * z
         p_adj = (k + z * z / 2) / n_adj

@@ -64,26 +64,6 @@ _TEXT = {
     },
 }
 
-_RESULT_COLUMNS = {
-    "outcome",
-    "job",
-    "job_type",
-    "statement",
-    "n",
-    "n_importance",
-    "n_satisfaction",
-    "importance",
-    "importance_low",
-    "importance_high",
-    "satisfaction",
-    "satisfaction_low",
-    "satisfaction_high",
-    "opportunity",
-    "opportunity_level",
-    "served",
-    "n_invalid",
-}
-
 
 def landscape_lines(lang: str = "en") -> pd.DataFrame:
     """The reference lines of the landscape: the diagonal and the opportunity = k lines.
@@ -123,7 +103,10 @@ def landscape_lines(lang: str = "en") -> pd.DataFrame:
 def _group_columns(result: pd.DataFrame, by: str | list[str] | None) -> list[str]:
     if by is not None:
         return [by] if isinstance(by, str) else list(by)
-    return [c for c in result.columns if c not in _RESULT_COLUMNS]
+    # imported here: kundfokus.jtbd's report imports this module
+    from kundfokus.jtbd.odi import RESULT_COLUMNS
+
+    return [c for c in result.columns if c not in RESULT_COLUMNS]
 
 
 def opportunity_landscape(

@@ -23,6 +23,7 @@ import narwhals as nw
 import pandas as pd
 
 from kundfokus.i18n import check_lang, tr
+from kundfokus.kano.analysis import FEATURE_COLUMNS
 
 #: Kano categories in display order, with fixed colours (colour-blind safe Okabe-Ito palette).
 CATEGORY_ORDER: tuple[str, ...] = ("A", "O", "M", "I", "R", "Q")
@@ -44,24 +45,7 @@ CATEGORY_NAMES: dict[str, dict[str, str]] = {
 }
 
 #: Columns of the analysis frame that are not group columns.
-_KNOWN = {
-    "feature",
-    "label",
-    "n",
-    *CATEGORY_ORDER,
-    *(f"share_{c}" for c in CATEGORY_ORDER),
-    "category",
-    "category_mode",
-    "category_moai",
-    "category_oam",
-    "rule",
-    "better",
-    "worse",
-    "category_strength",
-    "total_strength",
-    "fong_significant",
-    "importance",
-}
+_KNOWN = frozenset(FEATURE_COLUMNS)
 
 _TEXT = {
     "plot_title": {

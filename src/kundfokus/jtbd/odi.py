@@ -28,6 +28,7 @@ import pandas as pd
 
 from kundfokus.errors import InputError
 from kundfokus.i18n import check_lang
+from kundfokus.stats import wilson_interval
 
 if TYPE_CHECKING:  # pragma: no cover
     from kundfokus.jtbd.inventory import JobInventory
@@ -153,25 +154,6 @@ def served_label(importance: float, satisfaction: float) -> str | None:
     if sat > imp:
         return "over-served"
     return "appropriately served"
-
-
-def wilson_interval(k: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a share ``k / n`` (NaNs when ``n`` is 0).
-
-    >>> lo, hi = wilson_interval(8, 10)
-    >>> round(lo, 4), round(hi, 4)
-    (0.4902, 0.9433)
-    """
-    if n <= 0:
-        return (math.nan, math.nan)
-    from scipy.stats import norm
-
-    z = float(norm.ppf(1 - (1 - confidence) / 2))
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 # ---------------------------------------------------------------------- the method
