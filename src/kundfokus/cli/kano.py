@@ -229,6 +229,14 @@ def analyze_command(
     importance_scale: str | None = typer.Option(
         None, "--importance-scale", help="Lowest and highest importance point, like 1-9."
     ),
+    chart: Path | None = typer.Option(
+        None,
+        "--chart",
+        help="Also save the Kano plot: .png, .svg, .pdf, .json (Vega-Lite) or .html.",
+    ),
+    bars: Path | None = typer.Option(
+        None, "--bars", help="Also save the stacked category bars (same formats as --chart)."
+    ),
 ) -> None:
     """Analyse Kano answers: category per feature, Better/Worse, strengths, Fong's test,
     continuous scores, importance and priorities."""
@@ -273,18 +281,21 @@ def analyze_command(
     elif fmt is Format.csv:
         emit(result.features.to_csv(index=False), out)
     elif fmt is Format.html:
-        try:
-            from kundfokus.kano.report import write_kano_report
-        except ImportError:
-            raise InputError(
-                "the HTML Kano report is not available in this installation; "
-                "use --format text, csv or json"
-            ) from None
+        from kundfokus.kano.report import write_kano_report
+
         target = out or Path("kano-report.html")
         write_kano_report(result, target, lang=lang_code)
         typer.echo(f"wrote {target}", err=True)
     else:
         emit(_text_report(result, lang_code), out)
+    if chart is not None or bars is not None:
+        from kundfokus.charts import save_chart
+        from kundfokus.charts.kano import category_bars, kano_plot
+
+        for path, make in ((chart, kano_plot), (bars, category_bars)):
+            if path is not None:
+                save_chart(make(result.features, lang=lang_code), path)
+                typer.echo(f"wrote {path}", err=True)
     if fmt in (Format.json, Format.csv, Format.html):
         for note in _notes(result, lang_code):
             typer.echo(note, err=True)
