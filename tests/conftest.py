@@ -6,11 +6,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
 
 os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
+
+# CI shares two cores with whatever else runs: a slow example is not a failure. Explicit
+# @settings in a test inherit from this profile for the fields they do not set.
+settings.register_profile("kundfokus", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("kundfokus")
 
 
 @pytest.fixture(scope="session")
