@@ -12,6 +12,13 @@ import pandas as pd
 import typer
 
 
+class Lang(StrEnum):
+    """Language of what a command prints or writes."""
+
+    en = "en"
+    sv = "sv"
+
+
 class Format(StrEnum):
     text = "text"
     csv = "csv"

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import typer
 
-from kundfokus.cli._common import Format, emit, frame_text, to_json
+from kundfokus.cli._common import Format, Lang, emit, frame_text, to_json
 from kundfokus.errors import InputError
 
 app = typer.Typer(
@@ -41,11 +41,6 @@ class InFormat(StrEnum):
     auto = "auto"
     table = "table"
     cdnow = "cdnow"
-
-
-class Lang(StrEnum):
-    en = "en"
-    sv = "sv"
 
 
 def read_whitespace(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-
-class Lang(StrEnum):
-    en = "en"
-    sv = "sv"
+from kundfokus.cli._common import Lang
 
 
 def demo(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import warnings
-from enum import StrEnum
 from pathlib import Path
 
 import typer
 
-from kundfokus.cli._common import Format, emit, frame_text, records, to_json
+from kundfokus.cli._common import Format, Lang, emit, frame_text, records, to_json
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
 
@@ -17,11 +16,6 @@ app = typer.Typer(
     help="Jobs to be done: job inventory and opportunity scores (Ulwick). / "
     "Jobb att utföra: jobbinventering och möjlighetspoäng (Ulwick).",
 )
-
-
-class LangChoice(StrEnum):
-    en = "en"
-    sv = "sv"
 
 
 _TEXT_COLUMNS = [
@@ -79,7 +73,7 @@ def opportunity_cmd(
     ),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     out: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
-    lang: LangChoice = typer.Option(LangChoice.en, "--lang", help="Language: en or sv."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language: en or sv."),
     invalid_as_missing: bool = typer.Option(
         False,
         "--invalid-as-missing",
@@ -154,7 +148,7 @@ def inventory_cmd(
     ),
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
     out: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
-    lang: LangChoice = typer.Option(LangChoice.en, "--lang", help="Language: en or sv."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language: en or sv."),
 ) -> None:
     """Check and show a job inventory: jobs by type and situation, outcomes per job.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from kundfokus.cli._common import Format, emit, records, to_json
+from kundfokus.cli._common import Format, Lang, emit, records, to_json
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
 
@@ -28,11 +28,6 @@ class RuleChoice(StrEnum):
     mode = "mode"
     moai = "moai"
     oam = "oam"
-
-
-class LangChoice(StrEnum):
-    en = "en"
-    sv = "sv"
 
 
 class ExcludeChoice(StrEnum):
@@ -208,7 +203,7 @@ def analyze_command(
     by: str | None = typer.Option(None, "--by", help="Analyse per value of this column."),
     fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
     out: Path | None = typer.Option(None, "-o", "--out", help="Write to this file."),
-    lang: LangChoice = typer.Option(LangChoice.en, "--lang", help="Language of the text."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text."),
     invalid_as_missing: bool = typer.Option(
         False, "--invalid-as-missing", help="Treat unreadable answers as missing (and report)."
     ),

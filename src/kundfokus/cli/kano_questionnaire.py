@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from kundfokus.cli._common import emit, to_json
+from kundfokus.cli._common import Lang, emit, to_json
 
 
 class QuestionnaireFormat(StrEnum):
@@ -16,11 +16,6 @@ class QuestionnaireFormat(StrEnum):
     json = "json"
     yaml = "yaml"
     text = "text"
-
-
-class Lang(StrEnum):
-    en = "en"
-    sv = "sv"
 
 
 class Wording(StrEnum):

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import typer
 
-from kundfokus.cli._common import Format, emit, frame_text, records, to_json
+from kundfokus.cli._common import Format, Lang, emit, frame_text, records, to_json
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
 
@@ -33,11 +33,6 @@ class ClockChoice(StrEnum):
 class TextFormat(StrEnum):
     text = "text"
     json = "json"
-
-
-class LangChoice(StrEnum):
-    en = "en"
-    sv = "sv"
 
 
 _T = {
@@ -137,7 +132,7 @@ def churn_command(
     as_of: str | None = typer.Option(None, "--as-of", help=_COMMON_HELP["as_of"]),
     fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
     out: Path | None = typer.Option(None, "-o", "--out", help="Write to this file."),
-    lang: LangChoice = typer.Option(LangChoice.en, "--lang", help="Language of the text."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text."),
 ) -> None:
     """Churn rate per period: lost / active at the start (new customers excluded), annualised."""
     from kundfokus.retention import churn, churn_summary, rule_text
@@ -221,7 +216,7 @@ def cohorts_command(
     fit_sbg: bool = typer.Option(False, "--fit-sbg", help="Also fit the sBG model to the cohorts."),
     fmt: Format = typer.Option(Format.text, "--format", help="Output format."),
     out: Path | None = typer.Option(None, "-o", "--out", help="Write to this file."),
-    lang: LangChoice = typer.Option(LangChoice.en, "--lang", help="Language of the text."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text."),
 ) -> None:
     """Cohort retention matrix (share of each start cohort still active, by periods since start)."""
     from kundfokus.retention import cohort_matrix, cohorts, rule_text, sbg_fit_cohorts
@@ -318,7 +313,7 @@ def sbg_command(
     chart: Path | None = typer.Option(
         None, "--chart", help="Also save the survival chart (.png, .svg, .pdf, .json, .html)."
     ),
-    lang: LangChoice = typer.Option(LangChoice.en, "--lang", help="Language of the text."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text."),
 ) -> None:
     """Fit the shifted-beta-geometric model to a survival curve; project survival, retention
     rates and the discounted expected residual lifetime (DERL)."""

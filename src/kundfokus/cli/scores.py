@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import typer
 
-from kundfokus.cli._common import Format, emit, frame_text, records, to_json
+from kundfokus.cli._common import Format, Lang, emit, frame_text, records, to_json
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
 
@@ -36,11 +36,6 @@ class CIChoice(StrEnum):
     wilson = "wilson"
     t = "t"
     bootstrap = "bootstrap"
-
-
-class LangChoice(StrEnum):
-    en = "en"
-    sv = "sv"
 
 
 _T = {
@@ -225,7 +220,7 @@ def _run(
     respondent: str | None,
     invalid_as_missing: bool,
     scale: str | None,
-    lang: LangChoice,
+    lang: Lang,
     n_boot: int,
     seed: int,
 ) -> None:
@@ -291,7 +286,7 @@ def _command(kind: str, doc: str) -> None:
         scale: str | None = typer.Option(
             None, "--scale", help="CSAT/CES scale, like 1-5 or 1-7 (NPS is always 0-10)."
         ),
-        lang: LangChoice = typer.Option(LangChoice.en, "--lang", help="Language of the text."),
+        lang: Lang = typer.Option(Lang.en, "--lang", help="Language of the text."),
         n_boot: int = typer.Option(2000, "--n-boot", help="Bootstrap resamples."),
         seed: int = typer.Option(0, "--seed", help="Bootstrap random seed."),
     ) -> None:
