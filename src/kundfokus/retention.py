@@ -45,8 +45,9 @@ import pandas as pd
 from scipy import optimize, special
 
 from kundfokus.errors import InputError
+from kundfokus.frames import to_pandas
 from kundfokus.i18n import tr
-from kundfokus.scores import _check_days, _collect, _day, _first_row, _frame, _plain, _require
+from kundfokus.scores import _check_days, _day, _first_row, _frame, _plain, _require
 
 ChurnPeriod = Literal["month", "quarter", "year"]
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
@@ -187,7 +188,7 @@ def _as_of(value: date | str | None, days: list[date]) -> date:
 
 
 def _check_unique(f: Any, customer: str) -> None:
-    dup = _collect(
+    dup = to_pandas(
         f.group_by(customer).agg(nw.len().alias("_kf_n")).filter(nw.col("_kf_n") > 1).head(1)
     )
     if len(dup):
@@ -227,7 +228,7 @@ def _spells(
         s, e = _day(start), _day(end)
         has_end = (~e.is_null() & (e != "")).fill_null(False)
         before = (has_end & (e < s)).fill_null(False)
-        n_before = _collect(f.select(before.cast(nw.Int64).sum().alias("n")))["n"].iloc[0]
+        n_before = to_pandas(f.select(before.cast(nw.Int64).sum().alias("n")))["n"].iloc[0]
         if int(n_before or 0) > 0:
             row, value = _first_row(f, before, end)
             raise InputError(
@@ -254,7 +255,7 @@ def _spells(
             .group_by("start_idx", "end_idx", "tenure")
             .agg(nw.len().alias("customers"))
         )
-        counts = _collect(agg)
+        counts = to_pandas(agg)
         rule = {k: v.format(as_of=cutoff.isoformat()) for k, v in _RULES["contractual"].items()}
         meta: dict[str, Any] = {"kind": "contractual"}
     else:
@@ -280,7 +281,7 @@ def _spells(
             .group_by("start_idx", "last_day")
             .agg(nw.len().alias("customers"))
         )
-        raw = _collect(agg)
+        raw = to_pandas(agg)
         end_idx = []
         for last in raw["last_day"]:
             lost_on = date.fromisoformat(str(last)) + timedelta(days=int(window))

@@ -45,6 +45,7 @@ import pandas as pd
 from scipy import stats
 
 from kundfokus.errors import InputError
+from kundfokus.frames import to_pandas
 from kundfokus.i18n import tr
 from kundfokus.stats import wilson_interval
 
@@ -83,12 +84,6 @@ def _require(f: nw.DataFrame[Any] | nw.LazyFrame[Any], columns: Sequence[str | N
             )
 
 
-def _collect(f: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> pd.DataFrame:
-    if isinstance(f, nw.LazyFrame):
-        f = f.collect()
-    return f.to_pandas()
-
-
 def _first_row(
     f: nw.DataFrame[Any] | nw.LazyFrame[Any], mask: nw.Expr, column: str
 ) -> tuple[int | None, Any]:
@@ -98,11 +93,11 @@ def _first_row(
     Spark) have no guaranteed order: the row is then ``None`` and only the value is reported.
     """
     if isinstance(f, nw.DataFrame):
-        hit = _collect(f.with_row_index("_kf_row").filter(mask).select("_kf_row", column).head(1))
+        hit = to_pandas(f.with_row_index("_kf_row").filter(mask).select("_kf_row", column).head(1))
         if len(hit):
             return int(hit["_kf_row"].iloc[0]) + 1, _plain(hit[column].iloc[0])
         return None, None
-    hit = _collect(f.filter(mask).select(column).head(1))
+    hit = to_pandas(f.filter(mask).select(column).head(1))
     return None, (_plain(hit[column].iloc[0]) if len(hit) else None)
 
 
@@ -150,7 +145,7 @@ def _check_days(
     ``distinct`` when they are already known (then the engine is only asked again on an error).
     """
     if distinct is None:
-        distinct = _collect(f.select(_day(column).alias("_kf_day")).unique())["_kf_day"].tolist()
+        distinct = to_pandas(f.select(_day(column).alias("_kf_day")).unique())["_kf_day"].tolist()
     parsed: dict[str, date] = {}
     bad: list[Any] = []
     for raw in distinct:
@@ -297,7 +292,7 @@ def _count_answers(
         .group_by(*keys, "_kf_st", "_kf_v")
         .agg(nw.len().alias("count"))
     )
-    raw = _collect(agg)
+    raw = to_pandas(agg)
     if invalid == "raise" and bool((raw["_kf_st"] == _ST_INVALID).any()):
         row, bad = _first_row(f, (status == _ST_INVALID).fill_null(False), score)
         raise InputError(
@@ -1154,7 +1149,7 @@ def compare_paired(
             nw.col("_kf_nb").sum(),
         )
     )
-    dup = _collect(per.filter((nw.col("_kf_na") > 1) | (nw.col("_kf_nb") > 1)).head(1))
+    dup = to_pandas(per.filter((nw.col("_kf_na") > 1) | (nw.col("_kf_nb") > 1)).head(1))
     if len(dup):
         raise InputError(
             "this respondent answered more than once in the same group or period",
@@ -1170,7 +1165,7 @@ def compare_paired(
             nw.col("_kf_d").std(ddof=1).alias("sd"),
         )
     )
-    res = _collect(d).iloc[0]
+    res = to_pandas(d).iloc[0]
     m = int(res["m"])
     if m < 2:
         raise InputError(

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import altair as alt
-import narwhals as nw
 import pandas as pd
 
+from kundfokus.frames import to_pandas
 from kundfokus.i18n import check_lang, tr
 from kundfokus.kano.analysis import FEATURE_COLUMNS
 
@@ -115,12 +115,7 @@ def group_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def _to_pandas(frame: Any) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame):
-        return frame.copy()
-    nf = nw.from_native(frame)
-    if isinstance(nf, nw.LazyFrame):
-        nf = nf.collect()
-    return nf.to_pandas()
+    return to_pandas(frame).copy()
 
 
 def _require(df: pd.DataFrame, cols: Sequence[str]) -> None:

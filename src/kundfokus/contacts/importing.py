@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import narwhals as nw
 import pandas as pd
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kundfokus.errors import InputError
+from kundfokus.frames import to_pandas
 from kundfokus.store.models import AXES, Contact, ImportBatch, Inference, Label, utcnow
 from kundfokus.store.repositories import ensure_taxonomy_labels, existing_external_ids
 
@@ -65,12 +65,7 @@ class ImportResult:
 
 
 def _to_pandas(frame: Any) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame):
-        return frame.reset_index(drop=True)
-    nwf = nw.from_native(frame)
-    if isinstance(nwf, nw.LazyFrame):
-        nwf = nwf.collect()
-    return nwf.to_pandas().reset_index(drop=True)
+    return to_pandas(frame).reset_index(drop=True)
 
 
 def _is_missing(v: Any) -> bool:

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from kundfokus.errors import InputError
+from kundfokus.frames import to_pandas
 from kundfokus.i18n import check_lang, tr
 
 SITUATION_COLUMNS: tuple[str, ...] = ("urgency", "treatment", "mood", "tags", "channel")
@@ -291,12 +292,6 @@ def _check_columns(nwf: Any) -> None:
             )
 
 
-def _collect(frame: Any) -> pd.DataFrame:
-    if isinstance(frame, nw.LazyFrame):
-        frame = frame.collect()
-    return frame.to_pandas()
-
-
 def situations(
     frame: Any,
     *,
@@ -376,7 +371,7 @@ def situations(
     ts_dtype = nwf.collect_schema()["timestamp"]
     if ts_dtype == nw.String:
         nwf = nwf.with_columns(nw.col("timestamp").str.to_datetime())
-    profiles = _collect(nwf.group_by(list(SITUATION_COLUMNS)).agg(nw.len().alias("n")))
+    profiles = to_pandas(nwf.group_by(list(SITUATION_COLUMNS)).agg(nw.len().alias("n")))
     if profiles.empty:
         raise InputError("no contacts to group")
     profiles = profiles.sort_values(list(SITUATION_COLUMNS), kind="stable").reset_index(drop=True)
@@ -433,14 +428,14 @@ def situations(
     tagged = nwf.with_columns(situation=expr)
 
     def counts(col: str) -> pd.DataFrame:
-        df = _collect(tagged.group_by(["situation", col]).agg(nw.len().alias("n")))
+        df = to_pandas(tagged.group_by(["situation", col]).agg(nw.len().alias("n")))
         df["share"] = df["n"] / df.groupby("situation")["n"].transform("sum")
         return df.sort_values(["situation", "n", col], ascending=[True, False, True]).reset_index(
             drop=True
         )[["situation", col, "n", "share"]]
 
     needs, reasons, channels = counts("purpose"), counts("reason"), counts("channel")
-    days = _collect(
+    days = to_pandas(
         tagged.with_columns(day=nw.col("timestamp").dt.truncate("1d"))
         .group_by(["situation", "day"])
         .agg(nw.len().alias("n"))

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kundfokus.errors import InputError
+from kundfokus.frames import to_pandas
 from kundfokus.kano.answers import answer_code, importance_value, is_missing
 from kundfokus.kano.tables import CATEGORIES, EVALUATION_TABLES
 
@@ -253,12 +254,6 @@ def _as_frame(frame: Any) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
         ) from exc
 
 
-def _collect(frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> pd.DataFrame:
-    if isinstance(frame, nw.LazyFrame):
-        frame = frame.collect()
-    return frame.to_pandas()
-
-
 def _as_text(frame: nw.DataFrame[Any] | nw.LazyFrame[Any], col: str) -> nw.Expr:
     dtype = frame.collect_schema()[col]
     expr = nw.col(col)
@@ -363,7 +358,7 @@ def _tally(
             .group_by(keys)
             .agg(nw.len().alias(_N))
         )
-    out = _collect(tally)
+    out = to_pandas(tally)
     out[_N] = out[_N].astype("int64")
     return out
 
@@ -460,7 +455,7 @@ def _locate_first_bad(
     """Find the first row holding a value that could not be read (only on the error path)."""
     names = list(frame.collect_schema().names())
     cols = sorted(bad, key=names.index)
-    data = _collect(frame.select(*[_as_text(frame, c).alias(c) for c in cols]))
+    data = to_pandas(frame.select(*[_as_text(frame, c).alias(c) for c in cols]))
     best: tuple[int, int, str, str] | None = None
     for order, col in enumerate(cols):
         mask = data[col].isin(list(bad[col]))
@@ -577,7 +572,7 @@ def _exclude(
             .group_by(rid)
             .agg(nw.col("__ok").sum().alias("answered"), nw.col("__hit").sum().alias("flagged"))
         )
-        per_pd = _collect(per)
+        per_pd = to_pandas(per)
         per_pd = per_pd[per_pd["answered"] > 0]
         per_pd["share"] = per_pd["flagged"] / per_pd["answered"]
         removed = per_pd[per_pd["share"] > threshold]
@@ -611,7 +606,7 @@ def _exclude(
         rid_col = "__row"
     else:
         rid_col = rid
-    removed = _collect(
+    removed = to_pandas(
         marked.filter(flag).select(
             nw.col(rid_col).alias("respondent"),
             nw.col("__answered").alias("answered"),
@@ -837,7 +832,7 @@ def labels_from_frame(frame: Any, lang: str = "en") -> dict[str, str]:
     >>> labels_from_frame(bilingual, lang="sv")
     {'bankid': 'Inloggning med BankID'}
     """
-    df = _collect(_as_frame(frame))
+    df = to_pandas(_as_frame(frame))
     ci = _columns_ci([str(c) for c in df.columns])
     key = ci.get("feature") or ci.get("id")
     label = ci.get(f"label_{lang}") or ci.get("label") or ci.get("label_en")
@@ -1070,7 +1065,7 @@ def analyze(
         raise _locate_first_bad(nwf, layout, reader.bad, importance_scale)
     if layout.kind == "long" and tally[_FEAT].map(is_missing).any():
         assert layout.feature_col is not None
-        names = _collect(nwf.select(_as_text(nwf, layout.feature_col).alias("f")))["f"]
+        names = to_pandas(nwf.select(_as_text(nwf, layout.feature_col).alias("f")))["f"]
         pos = int(np.flatnonzero(names.map(is_missing).to_numpy())[0])
         raise InputError("empty feature name", row=pos + 1, column=layout.feature_col, value="")
     grid = EVALUATION_TABLES[table]
@@ -1191,7 +1186,7 @@ def analyze_counts(
     """
     _check_options(None, rule, strength_threshold)
     by_cols = _by_list(by)
-    df = _collect(_as_frame(frame))
+    df = to_pandas(_as_frame(frame))
     ci = _columns_ci([str(c) for c in df.columns])
     needed = ["feature", *(c.lower() for c in CATEGORIES)]
     for name in needed:
