@@ -305,9 +305,9 @@ def test_paired_rejects_duplicates_and_needs_pairs():
 
 def test_analyse_compares_only_two_groups():
     df = pd.DataFrame({"s": [10, 3, 8] * 20, "g": ["a", "b", "c"] * 20})
-    assert scores.analyse("nps", df, "s", by="g").comparison is None
+    assert scores.analyze("nps", df, "s", by="g").comparison is None
     with pytest.raises(InputError, match="exactly two"):
-        scores.analyse("nps", df, "s", by="g", paired=True, respondent="g")
+        scores.analyze("nps", df, "s", by="g", paired=True, respondent="g")
 
 
 # ---- engines -------------------------------------------------------------------------------------
@@ -408,7 +408,7 @@ def test_cli_nps_json_has_groups_comparison_and_warnings(survey_csv):
         assert key in g
     assert [x["group"] for x in payload["groups"]] == ["a", "b"]
     assert payload["comparison"]["z"] == pytest.approx(
-        scores.analyse("nps", pd.read_csv(survey_csv), "nps", by="wave").comparison["z"].iloc[0]
+        scores.analyze("nps", pd.read_csv(survey_csv), "nps", by="wave").comparison["z"].iloc[0]
     )
     assert set(payload["comparison"]) >= {"z", "p_value"}
 
@@ -491,3 +491,11 @@ def test_intervals_are_ordered_and_bounded_for_random_counts(seed):
         _, lo, hi = scores.proportion_interval(p, p + a + d)
         share = 100 * p / (p + a + d)
         assert 0 <= lo <= share <= hi <= 100  # Wilson always contains the observed share
+
+
+def test_analyse_is_a_deprecated_alias_of_analyze():
+    df = _answers(30, 10, 20)
+    with pytest.warns(DeprecationWarning, match="analyze"):
+        old = scores.analyse("nps", df, "s")
+    new = scores.analyze("nps", df, "s")
+    pd.testing.assert_frame_equal(old.table, new.table)

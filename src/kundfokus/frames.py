@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import narwhals as nw
 import pandas as pd
+
+from kundfokus.errors import InputError
 
 
 def to_pandas(frame: Any) -> pd.DataFrame:
@@ -24,3 +29,138 @@ def to_pandas(frame: Any) -> pd.DataFrame:
     if isinstance(nf, nw.LazyFrame):
         nf = nf.collect()
     return nf.to_pandas()
+
+
+# Helpers for narwhals frames shared by the methods (scores, retention, clv, kano)
+
+
+def as_frame(frame: Any) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
+    try:
+        return nw.from_native(frame)
+    except TypeError as exc:
+        raise InputError(
+            f"expected a pandas, Polars, DuckDB or PySpark frame, got {type(frame).__name__}"
+        ) from exc
+
+
+def require_columns(
+    f: nw.DataFrame[Any] | nw.LazyFrame[Any], columns: Sequence[str | None]
+) -> None:
+    have = list(f.collect_schema().names())
+    for c in columns:
+        if c is not None and c not in have:
+            raise InputError(
+                "no such column", column=c, hint=f"the columns are: {', '.join(map(str, have))}"
+            )
+
+
+def first_row(
+    f: nw.DataFrame[Any] | nw.LazyFrame[Any], mask: nw.Expr, column: str
+) -> tuple[int | None, Any]:
+    """The 1-based data row and raw value of the first row where ``mask`` holds.
+
+    Eager frames (pandas, Polars) have a row order, so the row number is exact. Lazy engines (DuckDB,
+    Spark) have no guaranteed order: the row is then ``None`` and only the value is reported.
+    """
+    if isinstance(f, nw.DataFrame):
+        hit = to_pandas(f.with_row_index("_kf_row").filter(mask).select("_kf_row", column).head(1))
+        if len(hit):
+            return int(hit["_kf_row"].iloc[0]) + 1, plain_value(hit[column].iloc[0])
+        return None, None
+    hit = to_pandas(f.filter(mask).select(column).head(1))
+    return None, (plain_value(hit[column].iloc[0]) if len(hit) else None)
+
+
+def plain_value(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def is_numeric(dtype: Any) -> bool:
+    return bool(dtype.is_numeric())
+
+
+def text_expr(column: str) -> nw.Expr:
+    return nw.col(column).cast(nw.String).str.strip_chars()
+
+
+def day_expr(column: str) -> nw.Expr:
+    """The first ten characters of a date column as text (``YYYY-MM-DD``)."""
+    return text_expr(column).str.slice(0, 10)
+
+
+def parse_day(text: Any) -> date | None:
+    if text is None:
+        return None
+    s = str(text).strip()
+    if len(s) != 10:
+        return None
+    try:
+        return date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def check_days(
+    f: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    column: str,
+    *,
+    allow_missing: bool = False,
+    distinct: list[Any] | None = None,
+) -> dict[str, date]:
+    """Parse the distinct days of a date column; raise naming row and value on the first bad one.
+
+    Only the distinct values (a few thousand at most for daily data) leave the engine; pass
+    ``distinct`` when they are already known (then the engine is only asked again on an error).
+    """
+    if distinct is None:
+        distinct = to_pandas(f.select(day_expr(column).alias("_kf_day")).unique())[
+            "_kf_day"
+        ].tolist()
+    parsed: dict[str, date] = {}
+    bad: list[Any] = []
+    for raw in distinct:
+        if raw is None or (isinstance(raw, float) and math.isnan(raw)) or raw == "":
+            if not allow_missing:
+                bad.append(None)
+            continue
+        d = parse_day(raw)
+        if d is None:
+            bad.append(raw)
+        else:
+            parsed[str(raw)] = d
+    if bad:
+        bad_set = [b for b in bad if b is not None]
+        if bad_set:
+            mask = day_expr(column).is_in(bad_set)
+            message = "not a date: write dates as YYYY-MM-DD (ISO 8601)"
+        else:
+            mask = day_expr(column).is_null() | (day_expr(column) == "")
+            message = "the date is missing"
+        row, value = first_row(f, mask.fill_null(True), column)
+        raise InputError(message, row=row, column=column, value=value)
+    return parsed
+
+
+def period_of(day: date, period: str) -> tuple[str, date]:
+    """The label and first day of the week (ISO), month or quarter that holds ``day``.
+
+    Examples
+    --------
+    >>> period_of(date(2021, 1, 3), "week")  # ISO week 53 of 2020
+    ('2020-W53', datetime.date(2020, 12, 28))
+    >>> period_of(date(2024, 5, 17), "quarter")
+    ('2024-Q2', datetime.date(2024, 4, 1))
+    """
+    if period == "week":
+        y, w, wd = day.isocalendar()
+        return f"{y}-W{w:02d}", day - timedelta(days=wd - 1)
+    if period == "month":
+        return f"{day.year}-{day.month:02d}", date(day.year, day.month, 1)
+    if period == "quarter":
+        q = (day.month - 1) // 3 + 1
+        return f"{day.year}-Q{q}", date(day.year, 3 * q - 2, 1)
+    if period == "year":
+        return f"{day.year}", date(day.year, 1, 1)
+    raise InputError(f"unknown period {period!r}: use week, month or quarter", value=period)

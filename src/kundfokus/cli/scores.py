@@ -224,11 +224,11 @@ def _run(
     n_boot: int,
     seed: int,
 ) -> None:
-    from kundfokus.scores import analyse
+    from kundfokus.scores import analyze
 
     data = _read(file)
     try:
-        report = analyse(
+        report = analyze(
             kind,  # type: ignore[arg-type]
             data,
             score,

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import optimize
 
 from kundfokus.errors import InputError
+from kundfokus.stats import hessian_from_gradient, numerical_hessian
 
 
 def unique_rows(
@@ -48,45 +49,6 @@ def unique_rows(
         tuple(grouped[f"c{i}"].to_numpy(dtype=float) for i in range(len(columns))),
         grouped["w"].to_numpy(dtype=float),
     )
-
-
-def numerical_hessian(fun: Any, theta: np.ndarray, rel_step: float = 1e-4) -> np.ndarray:
-    """Hessian of ``fun`` at ``theta`` by central differences with relative steps."""
-    theta = np.asarray(theta, dtype=float)
-    k = len(theta)
-    h = rel_step * np.maximum(np.abs(theta), 1e-3)
-    hess = np.empty((k, k))
-    with np.errstate(all="ignore"):
-        f0 = fun(theta)
-        for i in range(k):
-            ei = np.zeros(k)
-            ei[i] = h[i]
-            hess[i, i] = (fun(theta + ei) - 2 * f0 + fun(theta - ei)) / h[i] ** 2
-            for j in range(i + 1, k):
-                ej = np.zeros(k)
-                ej[j] = h[j]
-                v = (
-                    fun(theta + ei + ej)
-                    - fun(theta + ei - ej)
-                    - fun(theta - ei + ej)
-                    + fun(theta - ei - ej)
-                ) / (4 * h[i] * h[j])
-                hess[i, j] = hess[j, i] = v
-    return hess
-
-
-def hessian_from_gradient(grad: Any, theta: np.ndarray, rel_step: float = 1e-5) -> np.ndarray:
-    """Hessian by central differences of an analytic gradient (symmetrised)."""
-    theta = np.asarray(theta, dtype=float)
-    k = len(theta)
-    h = rel_step * np.maximum(np.abs(theta), 1e-3)
-    hess = np.empty((k, k))
-    with np.errstate(all="ignore"):
-        for i in range(k):
-            e = np.zeros(k)
-            e[i] = h[i]
-            hess[:, i] = (grad(theta + e) - grad(theta - e)) / (2 * h[i])
-        return (hess + hess.T) / 2
 
 
 class FittedModel:

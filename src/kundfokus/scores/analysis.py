@@ -1,0 +1,109 @@
+"""One call for the CLI, the web and reports: a score table and the comparison of its two rows."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from kundfokus.errors import InputError
+from kundfokus.scores.comparisons import compare_independent, compare_paired
+from kundfokus.scores.counting import Kind, Period
+from kundfokus.scores.measures import ces, csat, nps, score_warnings
+
+# --------------------------------------------------------------------------------------------------
+# One call for the CLI and reports
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScoreReport:
+    """A score table, the comparison of its two rows (when it has exactly two) and its warnings."""
+
+    kind: str
+    table: pd.DataFrame
+    comparison: pd.DataFrame | None
+
+    def warnings(self, lang: str = "en") -> list[str]:
+        return score_warnings(self.table, lang=lang)
+
+
+def analyze(
+    kind: Kind,
+    frame: Any,
+    score: str,
+    *,
+    by: str | None = None,
+    period: Period | None = None,
+    date: str | None = None,
+    ci: str | None = None,
+    level: float = 0.95,
+    min_n: int = 30,
+    invalid: Literal["raise", "missing"] = "raise",
+    paired: bool = False,
+    respondent: str | None = None,
+    scale: tuple[int, int] | None = None,
+    n_boot: int = 2000,
+    seed: int | None = 0,
+) -> ScoreReport:
+    """Compute a score table and, when it has exactly two rows, compare them.
+
+    The comparison is independent (:func:`compare_independent`) unless ``paired`` is set, in which
+    case ``respondent`` names the respondent column (:func:`compare_paired`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"s": [10, 9, 3, 8] * 10, "g": ["x", "y"] * 20})
+    >>> rep = analyze("nps", df, "s", by="g")
+    >>> list(rep.table["group"]), round(float(rep.comparison["z"].iloc[0]), 3)
+    (['x', 'y'], -2.0)
+    """
+    if kind not in ("nps", "csat", "ces"):
+        raise InputError(f"unknown score {kind!r}: use nps, csat or ces", value=kind)
+    if paired and respondent is None:
+        raise InputError("a paired comparison needs the respondent column (--respondent)")
+    common: dict[str, Any] = dict(
+        by=by, period=period, date=date, level=level, min_n=min_n, invalid=invalid
+    )
+    boot: dict[str, Any] = dict(n_boot=n_boot, seed=seed)
+    if kind == "nps":
+        table = nps(frame, score, ci=ci or "adjusted-wald", **common, **boot)
+    elif kind == "csat":
+        table = csat(frame, score, scale=scale or (1, 5), ci=ci or "wilson", **common, **boot)
+    else:
+        table = ces(frame, score, scale=scale or (1, 7), ci=ci or "t", **common, **boot)
+    comparison = None
+    if len(table) == 2 and (paired or bool((table["n"] >= 2).all())):
+        if paired:
+            comparison = compare_paired(
+                frame,
+                score,
+                respondent=respondent or "",
+                kind=kind,
+                by=by,
+                period=period,
+                date=date,
+                scale=scale,
+                level=level,
+                invalid=invalid,
+            )
+        else:
+            comparison = compare_independent(table, level=level)
+    elif paired:
+        raise InputError(
+            f"a paired comparison needs exactly two groups or periods, found {len(table)}"
+        )
+    return ScoreReport(kind=kind, table=table, comparison=comparison)
+
+
+def analyse(*args: Any, **kwargs: Any) -> ScoreReport:
+    """Deprecated spelling of :func:`analyze` (kept for one release; Kano and the CLI say analyze)."""
+    warnings.warn(
+        "kundfokus.scores.analyse is deprecated; use kundfokus.scores.analyze",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return analyze(*args, **kwargs)
