@@ -5,16 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kundfokus.charts import render_svg
-from kundfokus.charts.clv import (
+from kundfokus.clv import BetaGeo, GammaGamma, history_matrix, predict_customers
+from kundfokus.clv.charts import (
     clv_histogram,
     cumulative_curve,
     expected_purchases_matrix,
     holdout_bars,
     probability_alive_matrix,
 )
-from kundfokus.clv import BetaGeo, GammaGamma, history_matrix, predict_customers
 from kundfokus.errors import InputError
+from kundfokus.reports import render_svg
 
 
 @pytest.fixture(scope="module")

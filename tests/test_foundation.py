@@ -10,7 +10,7 @@ from kundfokus import __version__
 from kundfokus.cli import app
 from kundfokus.errors import InputError
 from kundfokus.io import read_table
-from kundfokus.report import Chart, Section, Table, render_report
+from kundfokus.reports import Chart, Section, Table, render_report
 
 
 def test_input_error_names_everything():

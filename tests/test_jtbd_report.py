@@ -8,8 +8,6 @@ import re
 import pandas as pd
 import pytest
 
-from kundfokus.charts import render_svg
-from kundfokus.charts.jtbd import landscape_lines, opportunity_landscape
 from kundfokus.io import read_table
 from kundfokus.jtbd import (
     jtbd_sections,
@@ -18,6 +16,8 @@ from kundfokus.jtbd import (
     summary_sentences,
     write_jtbd_report,
 )
+from kundfokus.jtbd.charts import landscape_lines, opportunity_landscape
+from kundfokus.reports import render_svg
 
 ANSWERS = pd.DataFrame(
     {

@@ -6,14 +6,14 @@ import pandas as pd
 import polars as pl
 import pytest
 
-from kundfokus.charts import save_chart
-from kundfokus.charts.kano import (
+from kundfokus.kano.charts import (
     CATEGORY_COLOURS,
     CATEGORY_ORDER,
     category_bars,
     category_shares,
     kano_plot,
 )
+from kundfokus.reports import save_chart
 
 
 def _frame(group: bool = False) -> pd.DataFrame:
@@ -332,7 +332,7 @@ def test_cli_kano_analyze_html_uses_the_report(tmp_path):
 def test_feature_without_answers_shows_dashes_not_none():
     from kundfokus.kano import analyze_counts
     from kundfokus.kano.report import kano_sections
-    from kundfokus.report import table_html
+    from kundfokus.reports import table_html
 
     tally = pd.DataFrame(
         {

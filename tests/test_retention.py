@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kundfokus import retention as rt
-from kundfokus.charts import render_svg
-from kundfokus.charts.retention import cohort_heatmap, retention_curves, sbg_chart
 from kundfokus.cli import app
 from kundfokus.errors import InputError
+from kundfokus.reports import render_svg
+from kundfokus.retention.charts import cohort_heatmap, retention_curves, sbg_chart
 
 HIGH_END = [100, 86.9, 74.3, 65.3, 59.3, 55.1, 51.7, 49.1]
 REGULAR = [100, 63.1, 46.8, 38.2, 32.6, 28.9, 26.2, 24.1]

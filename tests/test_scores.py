@@ -15,10 +15,10 @@ from scipy import stats
 from typer.testing import CliRunner
 
 from kundfokus import scores
-from kundfokus.charts import render_svg
-from kundfokus.charts.scores import score_bars, score_trend
 from kundfokus.cli import app
 from kundfokus.errors import InputError
+from kundfokus.reports import render_svg
+from kundfokus.scores.charts import score_bars, score_trend
 
 Z95 = 1.959963984540054
 

@@ -232,7 +232,7 @@ def run_demo(
         raise err.with_file(str(odi_file)) from None
     result = DemoResult(kano, kano_groups, jtbd, inventory, folder, len(answers))
     if out_dir is not None:
-        from kundfokus.report import write_report
+        from kundfokus.reports import write_report
 
         result.report = write_report(
             Path(out_dir) / "report.html",
@@ -249,7 +249,7 @@ def demo_sections(result: DemoResult, lang: str = "en") -> list[Any]:
     done, each holding the method's own sections."""
     from kundfokus.jtbd.report import jtbd_sections
     from kundfokus.kano.report import kano_sections
-    from kundfokus.report import Section
+    from kundfokus.reports import Section
 
     lang = check_lang(lang)
     return [
@@ -302,7 +302,7 @@ def demo_text(result: DemoResult, lang: str = "en", *, top: int = 10) -> str:
     lines.append("")
     head = tr(_TEXT["jtbd_head"], lang)
     lines += [head, "=" * len(head)]
-    from kundfokus.charts.jtbd import LEVEL_NAMES, SERVED_NAMES  # the JTBD report's own words
+    from kundfokus.jtbd.charts import LEVEL_NAMES, SERVED_NAMES  # the JTBD report's own words
 
     jt = result.jtbd
     for rank, rec in enumerate(jt.head(top).to_dict("records"), start=1):

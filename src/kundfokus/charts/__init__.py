@@ -1,52 +1,11 @@
-"""Charts as Vega-Lite specifications.
-
-Every method's results have chart functions here (``kundfokus.charts.kano``, ``...jtbd`` and so on)
-that return a Vega-Lite spec as a plain ``dict``: tests can read it, the HTML report embeds it, and
-:func:`save_chart` renders it offline to PNG, SVG or PDF with vl-convert (no CDN, no browser).
-"""
+"""Deprecated: chart functions moved to each method's package (``kundfokus.kano.charts`` ...) and
+chart files to :mod:`kundfokus.reports` (``save_chart``, ``render_svg``, ``to_spec``)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
+from kundfokus._deprecated import moved
+from kundfokus.reports.charts import VEGA_LITE_SCHEMA, render_svg, save_chart, to_spec
 
-VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+moved("kundfokus.charts", "kundfokus.reports (save_chart, render_svg, to_spec)")
 
-
-def to_spec(chart: Any) -> dict[str, Any]:
-    """Return the Vega-Lite dict of an Altair chart (or pass a dict through)."""
-    if isinstance(chart, dict):
-        return chart
-    return chart.to_dict()
-
-
-def render_svg(spec: dict[str, Any] | Any) -> str:
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_svg(to_spec(spec))
-
-
-def save_chart(spec: dict[str, Any] | Any, path: str | Path, *, scale: float = 2.0) -> Path:
-    """Write a chart to ``path``; the suffix picks the format: ``.png``, ``.svg``, ``.pdf``,
-    ``.json`` (the Vega-Lite spec itself) or ``.html`` (a standalone page with the SVG inline)."""
-    import vl_convert as vlc
-
-    p = Path(path)
-    spec = to_spec(spec)
-    suffix = p.suffix.lower()
-    if suffix == ".png":
-        p.write_bytes(vlc.vegalite_to_png(spec, scale=scale))
-    elif suffix == ".svg":
-        p.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
-    elif suffix == ".pdf":
-        p.write_bytes(vlc.vegalite_to_pdf(spec))
-    elif suffix == ".json":
-        p.write_text(json.dumps(spec, indent=2, ensure_ascii=False), encoding="utf-8")
-    elif suffix == ".html":
-        p.write_text(
-            "<!doctype html><meta charset='utf-8'>" + vlc.vegalite_to_svg(spec), encoding="utf-8"
-        )
-    else:
-        raise ValueError(f"unknown chart format {suffix!r}: use .png, .svg, .pdf, .json or .html")
-    return p
+__all__ = ["VEGA_LITE_SCHEMA", "render_svg", "save_chart", "to_spec"]

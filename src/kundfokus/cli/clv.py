@@ -255,7 +255,7 @@ def report(
     """Fit on the calibration period and write an HTML report checking the holdout period."""
     from kundfokus.clv.report import clv_sections
     from kundfokus.clv.summary import repeat_transactions_by_day
-    from kundfokus.report import write_report
+    from kundfokus.reports import write_report
 
     result = _fit(
         file,

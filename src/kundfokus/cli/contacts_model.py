@@ -8,7 +8,6 @@ status 2); output files are written whole or not at all.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import typer
 
 from kundfokus.cli._common import Format, emit, frame_text, to_json
 from kundfokus.errors import InputError
-from kundfokus.io import read_table
+from kundfokus.io import atomic_path, read_table
 
 
 def _column(df: pl.DataFrame, col: str, path: Path) -> list[Any]:
@@ -52,9 +51,7 @@ def _write_like(df: pl.DataFrame, out: Path, like: Path) -> None:
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".tsv", ".txt", ".parquet", ".pq", ".json", ".jsonl", ".ndjson"):
         suffix = like.suffix.lower()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
-    try:
+    with atomic_path(out) as tmp:
         if suffix in (".parquet", ".pq"):
             df.write_parquet(tmp)
         elif suffix in (".json", ".jsonl", ".ndjson"):
@@ -63,10 +60,6 @@ def _write_like(df: pl.DataFrame, out: Path, like: Path) -> None:
             df.write_csv(tmp, separator="\t")
         else:
             df.write_csv(tmp)
-        tmp.replace(out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def train(

@@ -357,7 +357,7 @@ def register(app: typer.Typer) -> None:
         if fmt == Format.json:
             emit(to_json(res.to_dict()), out)
         elif fmt == Format.html:
-            from kundfokus.report import render_report
+            from kundfokus.reports import render_report
 
             title = {"en": "Situations", "sv": "Situationer"}[lang]
             emit(render_report(title, situation_report_sections(res, lang=lang), lang=lang), out)
@@ -373,7 +373,7 @@ def _render(df: pd.DataFrame, fmt: Format, out: Path | None, *, title: str = "")
     elif fmt == Format.csv:
         emit(df.to_csv(index=False), out)
     elif fmt == Format.html:
-        from kundfokus.report import Section, Table, render_report
+        from kundfokus.reports import Section, Table, render_report
 
         emit(render_report(title or "kundfokus", [Section(title, tables=[Table(df)])]), out)
     else:

@@ -89,11 +89,11 @@ def opportunity_cmd(
 
     Viktighet, nöjdhet och möjlighet per önskat utfall; under- och övertillgodosett.
     """
-    from kundfokus.charts import save_chart
-    from kundfokus.charts.jtbd import LEVEL_NAMES, SERVED_NAMES, opportunity_landscape
     from kundfokus.io import read_table
     from kundfokus.jtbd import opportunity
+    from kundfokus.jtbd.charts import LEVEL_NAMES, SERVED_NAMES, opportunity_landscape
     from kundfokus.jtbd.report import jtbd_report_html, summary_text
+    from kundfokus.reports import save_chart
 
     lg = lang.value
     inv = _inventory(inventory, lg)

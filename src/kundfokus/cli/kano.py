@@ -284,8 +284,8 @@ def analyze_command(
     else:
         emit(_text_report(result, lang_code), out)
     if chart is not None or bars is not None:
-        from kundfokus.charts import save_chart
-        from kundfokus.charts.kano import category_bars, kano_plot
+        from kundfokus.kano.charts import category_bars, kano_plot
+        from kundfokus.reports import save_chart
 
         for path, make in ((chart, kano_plot), (bars, category_bars)):
             if path is not None:

@@ -176,8 +176,8 @@ def churn_command(
     elif fmt is Format.csv:
         text = table.to_csv(index=False)
     elif fmt is Format.html:
-        from kundfokus.charts.retention import churn_chart
-        from kundfokus.report import Chart, Section, Table, render_report
+        from kundfokus.reports import Chart, Section, Table, render_report
+        from kundfokus.retention.charts import churn_chart
 
         text = render_report(
             tr(_T["churn"], lg),
@@ -243,8 +243,8 @@ def cohorts_command(
     elif fmt is Format.csv:
         text = table.to_csv(index=False)
     elif fmt is Format.html:
-        from kundfokus.charts.retention import cohort_heatmap, retention_curves, sbg_chart
-        from kundfokus.report import Chart, Section, Table, render_report
+        from kundfokus.reports import Chart, Section, Table, render_report
+        from kundfokus.retention.charts import cohort_heatmap, retention_curves, sbg_chart
 
         charts = [Chart(cohort_heatmap(table, lang=lg)), Chart(retention_curves(table, lang=lg))]
         if fit is not None:
@@ -349,8 +349,8 @@ def sbg_command(
         )
     emit(text, out)
     if chart is not None:
-        from kundfokus.charts import save_chart
-        from kundfokus.charts.retention import sbg_chart
+        from kundfokus.reports import save_chart
+        from kundfokus.retention.charts import sbg_chart
 
         save_chart(sbg_chart(fit, periods=periods, lang=lg), chart)
         typer.echo(f"wrote {chart}", err=True)

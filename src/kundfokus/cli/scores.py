@@ -173,8 +173,8 @@ def render(report: Any, fmt: Format, lang: str) -> str:
     if fmt is Format.csv:
         return report.table.to_csv(index=False)
     if fmt is Format.html:
-        from kundfokus.charts.scores import score_chart
-        from kundfokus.report import Chart, Section, Table, render_report
+        from kundfokus.reports import Chart, Section, Table, render_report
+        from kundfokus.scores.charts import score_chart
 
         sections = [
             Section(

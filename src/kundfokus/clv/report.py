@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from kundfokus.charts.clv import (
+from kundfokus.clv.charts import (
     clv_histogram,
     cumulative_curve,
     expected_purchases_matrix,
@@ -17,7 +17,7 @@ from kundfokus.clv.holdout import cumulative_forecast, holdout_by_frequency
 from kundfokus.clv.value import DAYS_PER_MONTH, history_matrix, predict_customers
 from kundfokus.clv.workflow import TransactionFit
 from kundfokus.i18n import check_lang, tr
-from kundfokus.report import Chart, Section, Table
+from kundfokus.reports import Chart, Section, Table
 
 __all__ = ["clv_sections"]
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import pickle
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -36,6 +35,7 @@ import sklearn
 
 from kundfokus import __version__ as KUNDFOKUS_VERSION
 from kundfokus.errors import InputError
+from kundfokus.io import atomic_path
 
 __all__ = [
     "FORMAT_VERSION",
@@ -201,17 +201,10 @@ def save_model(model: Any, path: str | Path, *, metadata: dict[str, Any] | None 
         header_bytes = pickle.dumps(header, protocol=5)
     except Exception as exc:
         raise InputError(f"metadata cannot be stored: {exc}") from exc
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(p.name + f".tmp{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(MAGIC)
-            fh.write(header_bytes)
-            joblib.dump(model, fh, compress=3)
-        tmp.replace(p)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_path(p) as tmp, open(tmp, "wb") as fh:
+        fh.write(MAGIC)
+        fh.write(header_bytes)
+        joblib.dump(model, fh, compress=3)
     return p
 
 

@@ -234,7 +234,7 @@ class SituationResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from kundfokus.cli._common import records
+        from kundfokus.serialize import records
 
         return {
             "k": self.k,
@@ -557,8 +557,8 @@ def situation_charts(res: SituationResult, lang: str = "en") -> dict[str, dict[s
 
 
 def situation_report_sections(res: SituationResult, lang: str = "en") -> list[Any]:
-    """Report sections (for :func:`kundfokus.report.render_report`) in ``lang``."""
-    from kundfokus.report import Chart, Section, Table
+    """Report sections (for :func:`kundfokus.reports.render_report`) in ``lang``."""
+    from kundfokus.reports import Chart, Section, Table
 
     check_lang(lang)
     names = res.summary.set_index("situation")[f"name_{lang}"]

@@ -6,7 +6,7 @@
 * :func:`opportunity`: Ulwick's importance, satisfaction and opportunity scores per desired outcome
   from survey answers, with under-/over-served labels.
 * :func:`jtbd_sections` / :func:`write_jtbd_report`: a plain-language bilingual report.
-* :func:`kundfokus.charts.jtbd.opportunity_landscape`: the opportunity landscape chart.
+* :func:`kundfokus.jtbd.charts.opportunity_landscape`: the opportunity landscape chart.
 """
 
 from kundfokus.jtbd.inventory import (

@@ -1,7 +1,7 @@
 """Plain-language report of a job inventory and of the opportunity scores, in Swedish and English.
 
 :func:`jtbd_sections` turns an :func:`~kundfokus.jtbd.opportunity` result (and optionally the job
-inventory) into :class:`kundfokus.report.Section` objects: a summary a manager can act on (the most
+inventory) into :class:`kundfokus.reports.Section` objects: a summary a manager can act on (the most
 under-served outcomes, one sentence each, and the over-served ones), the opportunity landscape, the
 full table, how to read it, and the inventory. :func:`write_jtbd_report` writes them as one offline
 HTML page.
@@ -15,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from kundfokus.charts.jtbd import LEVEL_NAMES, SERVED_NAMES, opportunity_landscape
 from kundfokus.i18n import check_lang, tr
+from kundfokus.jtbd.charts import LEVEL_NAMES, SERVED_NAMES, opportunity_landscape
 from kundfokus.jtbd.inventory import JOB_TYPES, JobInventory, job_type_text
 from kundfokus.jtbd.odi import RESULT_COLUMNS
-from kundfokus.report import Chart, Section, Table, render_report, write_report
+from kundfokus.reports import Chart, Section, Table, render_report, write_report
 
 #: Below this many respondents a score is shown with a caution.
 SMALL_N = 30
@@ -357,7 +357,7 @@ def jtbd_sections(
 
     Returns
     -------
-    list of kundfokus.report.Section
+    list of kundfokus.reports.Section
 
     Examples
     --------

@@ -1,7 +1,7 @@
 """The Kano analysis as report sections and a self-contained HTML report, in Swedish or English.
 
 :func:`kano_sections` turns a :class:`~kundfokus.kano.analysis.KanoResult` into
-:class:`kundfokus.report.Section` objects: a plain-language summary (how many answered, which table
+:class:`kundfokus.reports.Section` objects: a plain-language summary (how many answered, which table
 and rule, which features are must-be, performance, attractive, indifferent), the priorities with
 one sentence each, the Kano plot and category bars, the full table, the group comparison (when the
 analysis used ``by``) and notes on unreadable answers and removed respondents.
@@ -16,11 +16,11 @@ from typing import Any
 
 import pandas as pd
 
-from kundfokus.charts.kano import CATEGORY_ORDER, category_bars, category_name, kano_plot
 from kundfokus.i18n import check_lang, tr
 from kundfokus.kano.analysis import KanoResult
+from kundfokus.kano.charts import CATEGORY_ORDER, category_bars, category_name, kano_plot
 from kundfokus.kano.priorities import SMALL_N
-from kundfokus.report import Chart, Section, Table, write_report
+from kundfokus.reports import Chart, Section, Table, write_report
 
 __all__ = ["format_p", "group_categories", "kano_sections", "write_kano_report"]
 

@@ -1,0 +1,495 @@
+"""Kano charts: the Better/Worse plot and stacked category shares, as Vega-Lite dicts.
+
+Both functions read the per-feature frame of the Kano analysis (``KanoResult.features``; one row per
+feature, or per feature and group) and return a plain Vega-Lite specification built with Altair.
+Render them with :func:`kundfokus.reports.save_chart` (PNG, SVG, PDF, JSON, HTML) or embed them in a
+report with :class:`kundfokus.reports.Chart`.
+
+The plot follows Berger et al. (1993) and the customer-satisfaction coefficients of Timko (1993):
+``|Worse|`` (how much dissatisfaction the absence of a feature causes) on the x axis, ``Better``
+(how much satisfaction its presence adds) on the y axis, both from 0 to 1, with reference lines at
+0.5 that split the plane into must-be (bottom right), performance (top right), attractive (top
+left) and indifferent (bottom left).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from kundfokus.frames import to_pandas
+from kundfokus.i18n import check_lang, tr
+from kundfokus.kano.analysis import FEATURE_COLUMNS
+
+#: Kano categories in display order, with fixed colours (colour-blind safe Okabe-Ito palette).
+CATEGORY_ORDER: tuple[str, ...] = ("A", "O", "M", "I", "R", "Q")
+CATEGORY_COLOURS: dict[str, str] = {
+    "A": "#009E73",  # attractive: green
+    "O": "#0072B2",  # one-dimensional / performance: blue
+    "M": "#D55E00",  # must-be: vermillion
+    "I": "#999999",  # indifferent: grey
+    "R": "#CC79A7",  # reverse: purple
+    "Q": "#E69F00",  # questionable: orange
+}
+CATEGORY_NAMES: dict[str, dict[str, str]] = {
+    "A": {"en": "Attractive", "sv": "Attraktiv"},
+    "O": {"en": "Performance (one-dimensional)", "sv": "Prestanda (endimensionell)"},
+    "M": {"en": "Must-be", "sv": "Baskrav"},
+    "I": {"en": "Indifferent", "sv": "Likgiltig"},
+    "R": {"en": "Reverse", "sv": "Omvänd"},
+    "Q": {"en": "Questionable", "sv": "Tveksam"},
+}
+
+#: Columns of the analysis frame that are not group columns.
+_KNOWN = frozenset(FEATURE_COLUMNS)
+
+_TEXT = {
+    "plot_title": {
+        "en": "Kano plot: satisfaction and dissatisfaction",
+        "sv": "Kano-diagram: nöjdhet och missnöje",
+    },
+    "x": {
+        "en": "Dissatisfaction if missing, |Worse|",
+        "sv": "Missnöje om den saknas, |Worse|",
+    },
+    "y": {"en": "Satisfaction if present, Better", "sv": "Nöjdhet om den finns, Better"},
+    "category": {"en": "Category", "sv": "Kategori"},
+    "kano_category": {"en": "Kano category", "sv": "Kano-kategori"},
+    "feature": {"en": "Feature", "sv": "Egenskap"},
+    "importance": {"en": "Importance", "sv": "Vikt"},
+    "respondents": {"en": "Answers", "sv": "Svar"},
+    "share": {"en": "Share of answers", "sv": "Andel av svaren"},
+    "count": {"en": "Count", "sv": "Antal"},
+    "bars_title": {"en": "Kano categories per feature", "sv": "Kano-kategorier per egenskap"},
+    "q_M": {"en": "Must-be", "sv": "Baskrav"},
+    "q_O": {"en": "Performance", "sv": "Prestanda"},
+    "q_A": {"en": "Attractive", "sv": "Attraktiv"},
+    "q_I": {"en": "Indifferent", "sv": "Likgiltig"},
+}
+
+# Quadrant label positions (|Worse|, Better) and alignment.
+_QUADRANTS = (
+    ("q_A", 0.02, 0.98, "left", "top"),
+    ("q_O", 0.98, 0.98, "right", "top"),
+    ("q_I", 0.02, 0.02, "left", "bottom"),
+    ("q_M", 0.98, 0.02, "right", "bottom"),
+)
+
+
+def category_name(code: str, lang: str = "en") -> str:
+    """Plain-language name of a Kano category code, or of a mixed label such as ``"O/M"``.
+
+    Examples
+    --------
+    >>> category_name("M", "sv")
+    'Baskrav'
+    >>> category_name("O/M")
+    'Performance (one-dimensional) / Must-be'
+    """
+    check_lang(lang)
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return ""
+    parts = [p.strip() for p in str(code).split("/")]
+    return " / ".join(tr(CATEGORY_NAMES[p], lang) if p in CATEGORY_NAMES else p for p in parts)
+
+
+def group_columns(frame: pd.DataFrame) -> list[str]:
+    """Group columns of an analysis frame: the columns before ``feature`` that the analysis does not
+    itself produce.
+
+    Examples
+    --------
+    >>> group_columns(pd.DataFrame(columns=["situation", "feature", "label", "better"]))
+    ['situation']
+    >>> group_columns(pd.DataFrame(columns=["feature", "label", "better"]))
+    []
+    """
+    cols = list(frame.columns)
+    if "feature" not in cols:
+        return []
+    return [c for c in cols[: cols.index("feature")] if c not in _KNOWN]
+
+
+def _to_pandas(frame: Any) -> pd.DataFrame:
+    return to_pandas(frame).copy()
+
+
+def _require(df: pd.DataFrame, cols: Sequence[str]) -> None:
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"the Kano frame lacks column(s) {', '.join(missing)}; pass KanoResult.features"
+        )
+
+
+def _resolve_group(df: pd.DataFrame, group: str | None) -> str | None:
+    if group is not None:
+        _require(df, [group])
+        return group
+    groups = group_columns(df)
+    if len(groups) > 1:  # several group columns: combine them into one facet label
+        df["group"] = df[groups].astype(str).agg(" · ".join, axis=1)
+        return "group"
+    return groups[0] if groups else None
+
+
+def _display_label(df: pd.DataFrame) -> pd.Series:
+    label = df["label"] if "label" in df.columns else df["feature"]
+    label = label.where(label.notna() & (label.astype(str) != ""), df["feature"]).astype(str)
+    return label.map(lambda s: s if len(s) <= 34 else s[:32].rstrip() + "…")
+
+
+def _primary(code: Any) -> str:
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return "Q"
+    return str(code).split("/")[0].strip()
+
+
+_LEADER_MIN = 0.02  # draw a line from point to label when the label moved more than this
+_FONT_PX = 11
+
+
+def _place_labels(df: pd.DataFrame, group: str | None, *, width: int, height: int) -> pd.DataFrame:
+    """Give every point a label position (``label_x``, ``label_y``, ``label_side``) in data
+    units so that labels within one plot do not overlap: greedily from the top, a label that would
+    collide with one already placed moves down below it."""
+    char_w = 0.56 * _FONT_PX / width  # average character width, in data units
+    line_h = 1.25 * _FONT_PX / height
+    gap_x = 9 / width
+    out = df.copy()
+    out["label_x"] = 0.0
+    out["label_y"] = 0.0
+    out["label_side"] = "right"
+    parts = [out] if not group else [g for _, g in out.groupby(group, sort=False)]
+    for part in parts:
+        placed: list[tuple[float, float, float]] = []  # (x0, x1, y) of labels already placed
+        for idx in part.sort_values(["better", "abs_worse"], ascending=[False, True]).index:
+            px, py = float(out.at[idx, "abs_worse"]), float(out.at[idx, "better"])
+            w = len(str(out.at[idx, "display_label"])) * char_w
+            side = "right" if px + gap_x + w <= 1.0 or px <= 0.5 else "left"
+            lx = px + gap_x if side == "right" else px - gap_x
+            x0, x1 = (lx, lx + w) if side == "right" else (lx - w, lx)
+            ly = min(py + 0.5 * line_h, 1.0 - 0.5 * line_h)
+            moved, passes = True, 0
+            while moved and passes <= len(placed):  # ly only decreases: at most one pass each
+                moved, passes = False, passes + 1
+                for ox0, ox1, oy in placed:
+                    if x0 < ox1 and ox0 < x1 and abs(ly - oy) < line_h - 1e-9:
+                        ly = oy - line_h
+                        moved = True
+            ly = max(ly, 0.5 * line_h)
+            placed.append((x0, x1, ly))
+            out.at[idx, "label_x"] = round(lx, 4)
+            out.at[idx, "label_y"] = round(ly, 4)
+            out.at[idx, "label_side"] = side
+    return out
+
+
+def _colour_scale(lang: str) -> alt.Scale:
+    return alt.Scale(
+        domain=[category_name(c, lang) for c in CATEGORY_ORDER],
+        range=[CATEGORY_COLOURS[c] for c in CATEGORY_ORDER],
+    )
+
+
+def kano_plot(
+    features: Any,
+    *,
+    lang: str = "en",
+    group: str | None = None,
+    title: str | None = None,
+    width: int = 460,
+    height: int = 400,
+) -> dict[str, Any]:
+    """Better against |Worse| for every feature, with quadrant lines at 0.5.
+
+    Parameters
+    ----------
+    features:
+        The per-feature Kano frame (pandas, Polars or any narwhals-supported frame) with at least
+        ``feature``, ``category``, ``better`` and ``worse``; ``label``, ``n`` and ``importance`` are
+        used when present. Rows where Better/Worse are undefined are left out.
+    lang:
+        ``"en"`` or ``"sv"`` for titles, axis and quadrant labels.
+    group:
+        Column to facet by (one small plot per group). By default the group column of a frame
+        analysed with ``by=`` is found on its own; ``None`` and no group column gives one plot.
+    title:
+        Chart title; a bilingual default when ``None``.
+    width, height:
+        Size of one plot in pixels.
+
+    Returns
+    -------
+    dict
+        A Vega-Lite specification. Points are coloured by category (a mixed label like ``"O/M"``
+        takes the colour of its first category), sized by importance (constant when importance is
+        missing) and labelled with the feature label.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"feature": ["F1", "F2"], "label": ["Chat", "Callback"],
+    ...                       "category": ["A", "M"], "better": [0.7, 0.2],
+    ...                       "worse": [-0.2, -0.8], "importance": [None, None]})
+    >>> spec = kano_plot(frame)
+    >>> points = next(la for la in spec["layer"] if la["mark"]["type"] == "circle")
+    >>> [d["abs_worse"] for d in spec["datasets"][points["data"]["name"]]]
+    [0.2, 0.8]
+    >>> points["encoding"]["x"]["scale"]["domain"]
+    [0, 1]
+    """
+    check_lang(lang)
+    df = _to_pandas(features)
+    _require(df, ["feature", "category", "better", "worse"])
+    group = _resolve_group(df, group)
+    df = df[df["better"].notna() & df["worse"].notna()].copy()
+    df["better"] = df["better"].astype(float)
+    df["abs_worse"] = df["worse"].astype(float).abs()
+    df["display_label"] = _display_label(df)
+    df["category_label"] = df["category"].map(lambda c: category_name(c, lang))
+    df["colour_category"] = df["category"].map(lambda c: category_name(_primary(c), lang))
+    has_importance = "importance" in df.columns and df["importance"].notna().any()
+    if has_importance:
+        df["size_value"] = df["importance"].astype(float)
+    else:
+        df["size_value"] = 1.0
+    if "n" not in df.columns:
+        df["n"] = None
+    if "importance" not in df.columns:
+        df["importance"] = None
+    df = _place_labels(df, group, width=width, height=height)
+    keep = [
+        *([group] if group else []),
+        "feature",
+        "display_label",
+        "category",
+        "category_label",
+        "colour_category",
+        "better",
+        "abs_worse",
+        "n",
+        "importance",
+        "size_value",
+        "label_x",
+        "label_y",
+        "label_side",
+    ]
+    data = df[keep].astype(object).where(df[keep].notna(), None)
+
+    axis_scale = alt.Scale(domain=[0, 1], nice=False, clamp=True)
+    x = alt.X("abs_worse:Q", title=tr(_TEXT["x"], lang), scale=axis_scale)
+    y = alt.Y("better:Q", title=tr(_TEXT["y"], lang), scale=axis_scale)
+    tooltip = [
+        alt.Tooltip("display_label:N", title=tr(_TEXT["feature"], lang)),
+        alt.Tooltip("category_label:N", title=tr(_TEXT["category"], lang)),
+        alt.Tooltip("better:Q", title="Better", format=".2f"),
+        alt.Tooltip("abs_worse:Q", title="|Worse|", format=".2f"),
+        alt.Tooltip("n:Q", title=tr(_TEXT["respondents"], lang)),
+        alt.Tooltip("importance:Q", title=tr(_TEXT["importance"], lang), format=".2f"),
+    ]
+    size = (
+        alt.Size(
+            "size_value:Q",
+            title=tr(_TEXT["importance"], lang),
+            scale=alt.Scale(range=[60, 600], zero=False),
+        )
+        if has_importance
+        else alt.value(160)
+    )
+    base = alt.Chart() if group else alt.Chart(data)
+    points = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1).encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "colour_category:N", title=tr(_TEXT["kano_category"], lang), scale=_colour_scale(lang)
+        ),
+        size=size,
+        tooltip=tooltip,
+    )
+    # Labels sit beside their point (to the left near the right edge, where they would be cut),
+    # moved down where they would overlap another label; a thin line joins a moved label to its
+    # point.
+    label_x = alt.X("label_x:Q", scale=axis_scale)
+    label_y = alt.Y("label_y:Q", scale=axis_scale)
+    labels_right = (
+        base.mark_text(align="left", baseline="middle", fontSize=11, color="#1f2933")
+        .encode(x=label_x, y=label_y, text="display_label:N")
+        .transform_filter("datum.label_side == 'right'")
+    )
+    labels_left = (
+        base.mark_text(align="right", baseline="middle", fontSize=11, color="#1f2933")
+        .encode(x=label_x, y=label_y, text="display_label:N")
+        .transform_filter("datum.label_side == 'left'")
+    )
+    leaders = (
+        base.mark_rule(color="#9aa5b1", strokeWidth=0.7)
+        .encode(x=x, y=y, x2="label_x:Q", y2="label_y:Q")
+        .transform_filter(f"abs(datum.label_y - datum.better) > {_LEADER_MIN}")
+    )
+    rules = pd.DataFrame({"orient": ["x", "y"], "value": [0.5, 0.5]})
+    vline = (
+        alt.Chart(rules[rules["orient"] == "x"])
+        .mark_rule(strokeDash=[4, 4], color="#7b8794")
+        .encode(x=alt.X("value:Q", scale=axis_scale))
+    )
+    hline = (
+        alt.Chart(rules[rules["orient"] == "y"])
+        .mark_rule(strokeDash=[4, 4], color="#7b8794")
+        .encode(y=alt.Y("value:Q", scale=axis_scale))
+    )
+    quads = pd.DataFrame(
+        [
+            {"text": tr(_TEXT[key], lang), "x": qx, "y": qy, "align": a, "baseline": b}
+            for key, qx, qy, a, b in _QUADRANTS
+        ]
+    )
+    quad_layers = [
+        alt.Chart(quads[quads["text"] == row.text])
+        .mark_text(
+            align=row.align, baseline=row.baseline, fontSize=13, fontWeight="bold", color="#9aa5b1"
+        )
+        .encode(x=alt.X("x:Q", scale=axis_scale), y=alt.Y("y:Q", scale=axis_scale), text="text:N")
+        for row in quads.itertuples()
+    ]
+    chart_title = title if title is not None else tr(_TEXT["plot_title"], lang)
+    if group:
+        # The point and label layers have no data of their own: they read the facet's rows.
+        return (
+            alt.layer(
+                leaders, points, labels_right, labels_left, vline, hline, *quad_layers, data=data
+            )
+            .properties(width=width, height=height)
+            .facet(facet=alt.Facet(f"{group}:N", title=str(group)), columns=2)
+            .properties(title=chart_title)
+            .to_dict()
+        )
+    return (
+        alt.layer(leaders, points, labels_right, labels_left, vline, hline, *quad_layers)
+        .properties(width=width, height=height, title=chart_title)
+        .to_dict()
+    )
+
+
+def category_shares(features: Any, *, lang: str = "en", group: str | None = None) -> pd.DataFrame:
+    """Long (tidy) frame of category counts and shares per feature, the data behind
+    :func:`category_bars`.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"feature": ["F1"], "label": ["Chat"], "A": [6], "O": [2], "M": [1],
+    ...                       "I": [1], "R": [0], "Q": [0]})
+    >>> category_shares(frame)[["category", "count", "share"]].head(3).to_dict("list")
+    {'category': ['A', 'O', 'M'], 'count': [6, 2, 1], 'share': [0.6, 0.2, 0.1]}
+    """
+    check_lang(lang)
+    df = _to_pandas(features)
+    _require(df, ["feature", *CATEGORY_ORDER])
+    group = _resolve_group(df, group)
+    df["display_label"] = _display_label(df)
+    rows = []
+    for rec in df.to_dict("records"):
+        counts = {c: rec[c] for c in CATEGORY_ORDER}
+        counts = {
+            c: (0 if v is None or (isinstance(v, float) and math.isnan(v)) else int(v))
+            for c, v in counts.items()
+        }
+        total = sum(counts.values())
+        for order, c in enumerate(CATEGORY_ORDER):
+            rows.append(
+                {
+                    **({group: rec[group]} if group else {}),
+                    "feature": rec["feature"],
+                    "display_label": rec["display_label"],
+                    "category": c,
+                    "category_name": category_name(c, lang),
+                    "category_order": order,
+                    "count": counts[c],
+                    "share": counts[c] / total if total else 0.0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def category_bars(
+    features: Any,
+    *,
+    lang: str = "en",
+    group: str | None = None,
+    title: str | None = None,
+    width: int = 460,
+) -> dict[str, Any]:
+    """Stacked horizontal bars of the A, O, M, I, R, Q shares of every feature.
+
+    Parameters
+    ----------
+    features:
+        The per-feature Kano frame with ``feature`` and the count columns ``A``, ``O``, ``M``,
+        ``I``, ``R``, ``Q`` (``label`` is used when present).
+    lang:
+        ``"en"`` or ``"sv"``.
+    group:
+        Column to facet by (one row of bars per group); found on its own by default.
+    title:
+        Chart title; a bilingual default when ``None``.
+    width:
+        Width of the bars in pixels.
+
+    Returns
+    -------
+    dict
+        A Vega-Lite specification; categories always come in the order A, O, M, I, R, Q with the
+        fixed colours of :data:`CATEGORY_COLOURS`; features keep the order of the frame.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"feature": ["F1"], "label": ["Chat"], "A": [6], "O": [2], "M": [1],
+    ...                       "I": [1], "R": [0], "Q": [0]})
+    >>> spec = category_bars(frame, lang="sv")
+    >>> spec["encoding"]["color"]["scale"]["domain"][:3]
+    ['Attraktiv', 'Prestanda (endimensionell)', 'Baskrav']
+    """
+    check_lang(lang)
+    long = category_shares(features, lang=lang, group=group)
+    df = _to_pandas(features)
+    group = _resolve_group(df, group)
+    feature_order = list(dict.fromkeys(long["display_label"]))
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "share:Q",
+                title=tr(_TEXT["share"], lang),
+                stack="zero",
+                scale=alt.Scale(domain=[0, 1]),
+                axis=alt.Axis(format="%"),
+            ),
+            y=alt.Y("display_label:N", title=tr(_TEXT["feature"], lang), sort=feature_order),
+            color=alt.Color(
+                "category_name:N",
+                title=tr(_TEXT["kano_category"], lang),
+                scale=_colour_scale(lang),
+                sort=[category_name(c, lang) for c in CATEGORY_ORDER],
+            ),
+            order=alt.Order("category_order:Q", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("display_label:N", title=tr(_TEXT["feature"], lang)),
+                alt.Tooltip("category_name:N", title=tr(_TEXT["category"], lang)),
+                alt.Tooltip("count:Q", title=tr(_TEXT["count"], lang)),
+                alt.Tooltip("share:Q", title=tr(_TEXT["share"], lang), format=".0%"),
+            ],
+        )
+        .properties(width=width)
+    )
+    chart_title = title if title is not None else tr(_TEXT["bars_title"], lang)
+    if group:
+        return (
+            chart.facet(row=alt.Row(f"{group}:N", title=str(group)))
+            .properties(title=chart_title)
+            .to_dict()
+        )
+    return chart.properties(title=chart_title).to_dict()
