@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from kundfokus.contacts.importing import import_contacts
-from kundfokus.contacts.review import correct, retrain, review_queue, training_set
+from kundfokus.services.contacts_import import import_contacts
+from kundfokus.services.review import correct, retrain, review_queue, training_set
 from kundfokus.store import db
 from kundfokus.store.models import Contact, Inference, ModelVersion
 from kundfokus.store.testing import temporary_store

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from kundfokus.cli import app
-from kundfokus.demo import EXAMPLE_FILES, find_examples, run_demo
 from kundfokus.errors import InputError
+from kundfokus.services.demo import EXAMPLE_FILES, find_examples, run_demo
 
 
 @pytest.fixture(scope="module")

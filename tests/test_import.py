@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from kundfokus.cli import app
-from kundfokus.contacts.importing import import_contacts, prepare_contacts
 from kundfokus.errors import InputError
+from kundfokus.services.contacts_import import import_contacts, prepare_contacts
 from kundfokus.store import db
 from kundfokus.store.models import Contact, ImportBatch, Inference, Label, TaxonomyLabel
 from kundfokus.store.testing import BACKENDS, temporary_store
@@ -243,7 +243,7 @@ def test_a_concurrent_duplicate_is_an_input_error_and_nothing_is_written(store, 
         import_contacts(s, contacts(2), source="first.csv")
     before = (count(store, Contact), count(store, ImportBatch))
     # pretend the duplicate check ran before another process stored the same ids
-    import kundfokus.contacts.importing as importing
+    import kundfokus.services.contacts_import as importing
 
     monkeypatch.setattr(importing, "existing_external_ids", lambda session, ids: set())
     with pytest.raises(InputError, match="another import"), db.session_scope(store) as s:

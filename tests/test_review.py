@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from kundfokus.cli import app
-from kundfokus.contacts.importing import import_contacts
-from kundfokus.contacts.review import (
+from kundfokus.errors import InputError
+from kundfokus.services.contacts_import import import_contacts
+from kundfokus.services.review import (
     QueueWeights,
     correct,
     history,
@@ -22,7 +23,6 @@ from kundfokus.contacts.review import (
     training_set,
     uncertainty,
 )
-from kundfokus.errors import InputError
 from kundfokus.store import db
 from kundfokus.store.models import (
     Contact,

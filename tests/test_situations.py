@@ -13,10 +13,10 @@ from sklearn.metrics import silhouette_score
 from typer.testing import CliRunner
 
 from kundfokus.cli import app
-from kundfokus.contacts.importing import import_contacts
-from kundfokus.contacts.review import correct
 from kundfokus.contacts.situations import situations, weighted_silhouette
 from kundfokus.errors import InputError
+from kundfokus.services.contacts_import import import_contacts
+from kundfokus.services.review import correct
 from kundfokus.store import db
 from kundfokus.store.repositories import situations_frame
 from kundfokus.store.testing import BACKENDS, temporary_store

@@ -130,8 +130,8 @@ def register(app: typer.Typer) -> None:
         lang: str = _lang_option(),
     ) -> None:
         """Import contacts (all rows or none, personal data redacted). / Importera kontakter (allt eller inget, personuppgifter maskerade)."""
-        from kundfokus.contacts.importing import import_contacts
         from kundfokus.io import read_table
+        from kundfokus.services.contacts_import import import_contacts
         from kundfokus.store.db import open_store, session_scope
 
         if no_redact and not by:
@@ -184,24 +184,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Show or set the labels per axis. / Visa eller sätt etiketterna per axel."""
         from kundfokus.io import read_yaml
+        from kundfokus.services.taxonomy import show_taxonomy, update_taxonomy
         from kundfokus.store.db import open_store, session_scope
-        from kundfokus.store.repositories import set_taxonomy, taxonomy
 
         url = open_store(db)
         with session_scope(url) as session:
             if file is not None:
                 try:
-                    data = read_yaml(file)
-                    if not isinstance(data, dict):
-                        raise InputError("expected a mapping of axis -> list of labels")
-                    for ax, entries in data.items():
-                        if not isinstance(entries, list):
-                            raise InputError("expected a list of labels", column=str(ax))
-                        items = [e if isinstance(e, dict) else {"label": e} for e in entries]
-                        set_taxonomy(session, str(ax), items, who=by)
+                    update_taxonomy(session, read_yaml(file), who=by)
                 except InputError as err:
                     raise err.with_file(str(file)) from None
-            df = taxonomy(session, axis)
+            df = show_taxonomy(session, axis)
         _render(df, fmt, None)
 
     @app.command("queue")
@@ -220,7 +213,7 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out"),
     ) -> None:
         """Contacts to review next, and why. / Kontakter att granska härnäst, och varför."""
-        from kundfokus.contacts.review import QueueWeights, review_queue
+        from kundfokus.services.review import QueueWeights, review_queue
         from kundfokus.store.db import open_store, session_scope
 
         url = open_store(db)
@@ -265,7 +258,7 @@ def register(app: typer.Typer) -> None:
         lang: str = _lang_option(),
     ) -> None:
         """Correct one axis of one contact (audited). / Rätta en axel för en kontakt (loggas)."""
-        from kundfokus.contacts.review import correct
+        from kundfokus.services.review import correct
         from kundfokus.store.db import open_store, session_scope
 
         url = open_store(db)
@@ -291,7 +284,7 @@ def register(app: typer.Typer) -> None:
         lang: str = _lang_option(),
     ) -> None:
         """Train a new model version from all current labels. / Träna en ny modellversion från alla etiketter."""
-        from kundfokus.contacts.review import method_text, retrain
+        from kundfokus.services.review import method_text, retrain
         from kundfokus.store.db import open_store, session_scope
 
         url = open_store(db)
@@ -318,7 +311,7 @@ def register(app: typer.Typer) -> None:
         lang: str = _lang_option(),
     ) -> None:
         """Model versions and their accuracy over time. / Modellversioner och träffsäkerhet över tid."""
-        from kundfokus.contacts.review import evaluation_history, history, record_live_evaluations
+        from kundfokus.services.review import evaluation_history, history, record_live_evaluations
         from kundfokus.store.db import open_store, session_scope
 
         url = open_store(db)
@@ -346,14 +339,13 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out"),
     ) -> None:
         """Needs, reasons, channels and volumes per situation. / Behov, orsaker, kanaler och volym per situation."""
-        from kundfokus.contacts.situations import situation_report_sections, situations
+        from kundfokus.contacts.situations import situation_report_sections
+        from kundfokus.services.situations import stored_situations
         from kundfokus.store.db import open_store, session_scope
-        from kundfokus.store.repositories import situations_frame
 
         url = open_store(db)
         with session_scope(url) as session:
-            frame = situations_frame(session)
-        res = situations(frame, k=k, k_range=(k_min, k_max), period=period, lang=lang)
+            res = stored_situations(session, k=k, k_range=(k_min, k_max), period=period, lang=lang)
         if fmt == Format.json:
             emit(to_json(res.to_dict()), out)
         elif fmt == Format.html:

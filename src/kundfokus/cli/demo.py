@@ -25,7 +25,7 @@ def demo(
 
     Kör Kano- och JTBD-analyserna på exempeldata: skriv ut prioriteringarna och en HTML-rapport.
     """
-    from kundfokus.demo import demo_text, run_demo
+    from kundfokus.services.demo import demo_text, run_demo
 
     result = run_demo(out_dir, lang=lang.value, examples=examples)
     typer.echo(demo_text(result, lang.value))

@@ -47,10 +47,9 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
     >>> resolve_url("sqlite:///x.db")
     'sqlite:///x.db'
     """
-    value = str(db) if db is not None else os.environ.get(ENV_VAR) or DEFAULT_DB
-    if "://" in value:
-        return value
-    return f"sqlite:///{value}"
+    from kundfokus.settings import get_settings
+
+    return get_settings(db=str(db) if db is not None else None).database_url
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - trivial

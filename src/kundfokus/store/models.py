@@ -32,10 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-NEED_AXES: tuple[str, ...] = ("purpose", "reason")
-SITUATION_AXES: tuple[str, ...] = ("urgency", "treatment", "mood", "tags")
-AXES: tuple[str, ...] = NEED_AXES + SITUATION_AXES
-AXIS_GROUPS: dict[str, tuple[str, ...]] = {"need": NEED_AXES, "situation": SITUATION_AXES}
+from kundfokus.contacts.axes import AXES, AXIS_GROUPS, NEED_AXES, SITUATION_AXES  # noqa: F401
 
 
 def utcnow() -> datetime:
