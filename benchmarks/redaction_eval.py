@@ -23,7 +23,7 @@ Run::
     .venv/bin/python benchmarks/redaction_eval.py --real ../shared/data/banking77/train.csv \
         ../shared/data/banking77/test.csv ../shared/data/clinc150/data_full.json
 
-The unit tests (``tests/test_redaction_generated.py``) import :func:`generate` and :func:`evaluate`
+The unit tests (``tests/contacts/test_redaction_generated.py``) import :func:`generate` and :func:`evaluate`
 from this file and assert the recall on a small set.
 """
 

@@ -1,7 +1,7 @@
 """ORM models of the store (SQLAlchemy 2, typed ``Mapped[...]`` columns).
 
 The schema itself is created by the Alembic migrations in ``migrations/versions``; the test
-``tests/test_store.py`` checks that the migrations and these models agree.
+``tests/store/test_store.py`` checks that the migrations and these models agree.
 
 Axes: every contact is described along several *axes*, each a single label. The need axes are
 ``purpose`` (problem / need / intent / question) and ``reason`` (the organisation's contact

@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 from pathlib import Path
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "kano.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "kano.md"
 
 
 def test_docs_examples_run() -> None:

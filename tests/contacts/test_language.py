@@ -98,7 +98,7 @@ def test_accuracy_on_the_benchmark_sentences():
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "language_eval.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "language_eval.py"
     spec = importlib.util.spec_from_file_location("language_eval", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)

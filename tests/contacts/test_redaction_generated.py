@@ -15,7 +15,7 @@ import pytest
 
 from kundfokus.contacts.redaction import KINDS, Redactor, find_pii, personnummer_valid
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

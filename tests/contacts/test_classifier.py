@@ -17,7 +17,7 @@ from kundfokus.contacts.classifier import (
 )
 from kundfokus.contacts.evaluation import evaluate
 from kundfokus.errors import InputError
-from test_classifier_data import SWEDISH_TEST, TRAIN
+from classifier_data import SWEDISH_TEST, TRAIN
 
 TEXTS = [t for t, _, _ in TRAIN]
 LABELS = [p for _, p, _ in TRAIN]

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from kundfokus.cli import main
-from test_classifier_data import SWEDISH_TEST, TRAIN
+from classifier_data import SWEDISH_TEST, TRAIN
 
 
 def run(argv, capsys, monkeypatch):
