@@ -173,21 +173,40 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def read_yaml(source: Source, *, name: str | None = None) -> Any:
+def read_yaml(source: Source, *, name: str | None = None, lines: bool = False) -> Any:
     """Read YAML from a file or bytes, with an :class:`InputError` naming the file and line.
+
+    With ``lines=True`` every mapping also carries the line it starts on (``"__line__"``) and the
+    line of each of its values (``"__lines__"``), so that a method can name the line of a bad value.
 
     >>> read_yaml(b"a: 1\\nb: [x, y]\\n", name="c.yaml")
     {'a': 1, 'b': ['x', 'y']}
+    >>> read_yaml(b"a: 1\\nb: 2\\n", name="c.yaml", lines=True)["__lines__"]
+    {'a': 1, 'b': 2}
     """
     import yaml
 
     path, label = _source(source, name)
     text = _decode(_bytes(source, path, label), label)
+    loader: Any = yaml.SafeLoader
+    if lines:
+
+        class _Loader(yaml.SafeLoader):
+            pass
+
+        def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
+            mapping = dict(loader.construct_mapping(node, deep=True))
+            mapping["__line__"] = node.start_mark.line + 1
+            mapping["__lines__"] = {
+                str(loader.construct_object(k)): v.start_mark.line + 1 for k, v in node.value
+            }
+            return mapping
+
+        _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+        loader = _Loader
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # SafeLoader or a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise InputError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}", file=label, row=row
-        ) from exc
+        raise InputError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=label, row=row) from exc

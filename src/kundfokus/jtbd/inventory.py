@@ -26,6 +26,7 @@ import pandas as pd
 
 from kundfokus.errors import InputError
 from kundfokus.i18n import LANGUAGES, check_lang
+from kundfokus.io import read_table, read_yaml
 
 JOB_TYPES: tuple[str, ...] = ("functional", "emotional", "social")
 
@@ -320,12 +321,13 @@ class JobInventory:
 
 
 # ---------------------------------------------------------------------- reading files
-def read_inventory(path: str | Path) -> JobInventory:
+def read_inventory(path: str | Path | bytes, *, name: str | None = None) -> JobInventory:
     """Read a job inventory from a YAML file (nested) or a CSV file (one row per outcome).
 
     Parameters
     ----------
     path:
+        The file, or its bytes (an upload) with ``name``.
         ``.yaml``/``.yml`` for the nested shape, anything else is read as a table
         (:func:`kundfokus.io.read_table`) with columns ``job_id, job_type, job_statement, situation,
         outcome_id, outcome_statement``.
@@ -356,59 +358,24 @@ def read_inventory(path: str | Path) -> JobInventory:
     >>> inv.jobs[0].text("sv"), inv.outcome_ids
     ('Få mitt problem löst', ['wait'])
     """
-    p = Path(path)
-    if p.suffix.lower() in (".yaml", ".yml"):
-        data = _load_yaml_with_lines(p)
+    label = name if isinstance(path, (bytes, bytearray)) and name else str(path)
+    if Path(label).suffix.lower() in (".yaml", ".yml"):
+        data = read_yaml(path, name=name, lines=True)
         if data is None:
-            raise InputError("the file is empty", file=str(p))
+            raise InputError("the file is empty", file=label)
         try:
-            inv = _from_nested(data, source=str(p))
+            inv = _from_nested(data, source=label)
         except InputError as err:
-            raise err.with_file(str(p)) from None
+            raise err.with_file(label) from None
         return inv
-    from kundfokus.io import read_table
-
-    frame = read_table(p)
+    frame = read_table(path, name=name)
     rows = [{k: ("" if v is None else v) for k, v in r.items()} for r in frame.to_dicts()]
     if not rows:
-        raise InputError("the file holds no rows", file=str(p))
+        raise InputError("the file holds no rows", file=label)
     try:
-        return _from_flat(rows, source=str(p), columns=list(frame.columns))
+        return _from_flat(rows, source=label, columns=list(frame.columns))
     except InputError as err:
-        raise err.with_file(str(p)) from None
-
-
-def _load_yaml_with_lines(path: Path) -> Any:
-    """Load YAML keeping, for every mapping, the line of each of its values (``__lines__``)."""
-    import yaml
-
-    class _Loader(yaml.SafeLoader):
-        pass
-
-    def construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[str, Any]:
-        mapping = loader.construct_mapping(node, deep=True)
-        lines = {}
-        for key_node, value_node in node.value:
-            lines[str(loader.construct_object(key_node))] = value_node.start_mark.line + 1
-        mapping = dict(mapping)
-        mapping["__line__"] = node.start_mark.line + 1
-        mapping["__lines__"] = lines
-        return mapping
-
-    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    if not path.exists():
-        raise InputError("no such file", file=str(path))
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            return yaml.load(fh, Loader=_Loader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}", file=str(path), row=row
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("the file is not UTF-8 text", file=str(path)) from exc
+        raise err.with_file(label) from None
 
 
 # ---------------------------------------------------------------------- parsing helpers

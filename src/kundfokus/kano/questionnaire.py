@@ -309,8 +309,9 @@ def _records(records: Any) -> list[dict[str, Any]]:
     return list(frame.rows(named=True))
 
 
-def load_features(path: str | Path) -> list[Feature]:
-    """Read a feature list from a CSV/TSV/Parquet/JSON-lines table or a YAML file.
+def load_features(path: str | Path | bytes, *, name: str | None = None) -> list[Feature]:
+    """Read a feature list from a CSV/TSV/Parquet/JSON-lines table or a YAML file (a path, or an
+    upload's bytes with ``name``).
 
     Errors name the file as well as the row, column and value.
 
@@ -324,16 +325,16 @@ def load_features(path: str | Path) -> list[Feature]:
     """
     from kundfokus.io import read_table, read_yaml
 
-    p = Path(path)
+    label = name if isinstance(path, (bytes, bytearray)) and name else str(path)
     try:
-        if p.suffix.lower() in (".yaml", ".yml"):
-            data = read_yaml(p)
+        if Path(label).suffix.lower() in (".yaml", ".yml"):
+            data = read_yaml(path, name=name)
             if data is None:
                 raise InputError("the feature list is empty")
             return parse_features(data)
-        return parse_features(read_table(p))
+        return parse_features(read_table(path, name=name))
     except InputError as err:
-        raise err.with_file(str(p)) from None
+        raise err.with_file(label) from None
 
 
 # --------------------------------------------------------------------------------------------------
