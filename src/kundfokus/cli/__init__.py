@@ -55,21 +55,15 @@ _register()
 
 
 def main() -> None:
-    """Entry point: run the app, turning our own errors into a clean message and exit code 2."""
+    """Entry point: run the app; our own errors become one clean line and exit code 2.
+
+    Usage errors (a missing or unknown option, a bad choice, an unknown command) are handled by
+    Typer's standalone mode: it prints the usage and the error and exits with status 2. We do not
+    import ``click`` ourselves: current Typer releases vendor it, and the installed ``click``
+    package, if any, is not the one Typer raises.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except KundfokusError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        sys.exit(1)
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
