@@ -1,17 +1,21 @@
 """Versioned model files: save a fitted classifier with its metadata, load it back safely.
 
-File layout (format version 1)::
+File layout (format version 2)::
 
     b"KUNDFOKUS-MODEL\\n"          magic line
-    pickle of a header dict        plain Python values only: format, versions, metadata
-    joblib stream of the model     the fitted estimator
+    one line of JSON               the header: format, versions, estimator, metadata
+    skops archive of the model     the fitted estimator (skops.io)
 
-The header is read first and checked (format version, scikit-learn version) *before* the model is
-unpickled, so an incompatible file gives a clear :class:`IncompatibleModelError` instead of a
-confusing unpickling error or, worse, a model that silently behaves differently.
+Loading a model file runs no code from the file. The header is JSON, and the model is a skops
+archive, which rebuilds only types on an explicit list: scikit-learn's, NumPy's and SciPy's own
+(trusted by skops) and kundfokus's estimators (:data:`TRUSTED_TYPES`). A file that asks for any other
+type is refused with an :class:`UntrustedModelError` naming the types, before anything is built.
+The header is read and checked (format version, scikit-learn version) first, so an incompatible file
+gives a clear :class:`IncompatibleModelError` instead of a model that behaves differently.
 
-Model files are pickles: load only files you (or your own kundfokus store) wrote. Never load a model
-file from an untrusted source.
+Files of format version 1 (kundfokus 0.1: a pickled header and a joblib pickle of the model) can run
+code when loaded. They are read only with ``trust=True`` (``--trust`` on the command line), for a file
+you wrote yourself; re-save them with this version to get a safe file.
 
 Metadata (see :func:`build_metadata`): ``axis``, ``classes``, ``training_fingerprint`` (SHA-256
 over the sorted hashes of the ``(text, label)`` rows, so the same training set in any order has the
@@ -24,13 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import pickle
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import joblib
 import sklearn
 
 from kundfokus import __version__ as KUNDFOKUS_VERSION
@@ -39,7 +43,9 @@ from kundfokus.io import atomic_path
 
 __all__ = [
     "FORMAT_VERSION",
+    "TRUSTED_TYPES",
     "IncompatibleModelError",
+    "UntrustedModelError",
     "build_metadata",
     "load_model",
     "read_metadata",
@@ -48,11 +54,29 @@ __all__ = [
 ]
 
 MAGIC = b"KUNDFOKUS-MODEL\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+PICKLE_FORMAT_VERSION = 1
+
+TRUSTED_TYPES: tuple[str, ...] = (
+    "kundfokus.contacts.classifier.ContactClassifier",
+    "kundfokus.contacts.classifier.TagClassifier",
+    "kundfokus.contacts.features.TextFeatures",
+    "kundfokus.contacts.features._FastTfidf",
+    "kundfokus.contacts.features.normalise_text",
+    "kundfokus.contacts.rules.RuleModel",
+    "re.Pattern",
+    "re.compile",
+)
+"""The kundfokus types a model file may contain, besides those skops trusts itself (scikit-learn,
+NumPy, SciPy). Each rebuilds from plain data: none runs code of the file's when it is loaded."""
 
 
 class IncompatibleModelError(InputError):
     """A model file that this installation cannot load safely (other format or library version)."""
+
+
+class UntrustedModelError(IncompatibleModelError):
+    """A model file that would need an untrusted type, or code execution (a pickle), to load."""
 
 
 def _minor(version: str) -> str:
@@ -197,18 +221,27 @@ def save_model(model: Any, path: str | Path, *, metadata: dict[str, Any] | None 
         "estimator": type(model).__name__,
         "metadata": meta,
     }
+    import skops.io as sio
+
     try:
-        header_bytes = pickle.dumps(header, protocol=5)
-    except Exception as exc:
+        header_bytes = json.dumps(header, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
         raise InputError(f"metadata cannot be stored: {exc}") from exc
+    body = sio.dumps(model, compression=8)  # ZIP_DEFLATED
+    untrusted = [t for t in sio.get_untrusted_types(data=body) if t not in TRUSTED_TYPES]
+    if untrusted:
+        raise InputError(
+            f"this model holds types a model file may not contain: {', '.join(untrusted)}",
+            hint="only kundfokus's own estimators and scikit-learn, NumPy and SciPy types are stored",
+        )
     with atomic_path(p) as tmp, open(tmp, "wb") as fh:
         fh.write(MAGIC)
-        fh.write(header_bytes)
-        joblib.dump(model, fh, compress=3)
+        fh.write(header_bytes + b"\n")
+        fh.write(body)
     return p
 
 
-def _read_header(fh: io.BufferedReader, path: Path) -> dict[str, Any]:
+def _read_header(fh: io.BufferedReader, path: Path, *, trust: bool = False) -> dict[str, Any]:
     magic = fh.read(len(MAGIC))
     if magic != MAGIC:
         raise IncompatibleModelError(
@@ -216,12 +249,32 @@ def _read_header(fh: io.BufferedReader, path: Path) -> dict[str, Any]:
             file=str(path),
             hint="train one with 'kundfokus contacts train'",
         )
-    try:
-        header = pickle.load(fh)
-    except Exception as exc:
-        raise IncompatibleModelError(
-            f"the model file header is damaged: {exc}", file=str(path)
-        ) from exc
+    first = fh.peek(1)[:1]
+    if first == b"{":
+        line = fh.readline(1_000_000)
+        try:
+            header = json.loads(line)
+        except ValueError as exc:
+            raise IncompatibleModelError(
+                f"the model file header is damaged: {exc}", file=str(path)
+            ) from exc
+    elif first == b"\x80":  # format 1: a pickled header
+        if not trust:
+            raise UntrustedModelError(
+                "this model file was written by kundfokus 0.1 as a pickle, and loading a pickle "
+                "can run any code it holds",
+                file=str(path),
+                hint="if you wrote the file yourself, load it with --trust (trust=True) and save "
+                "it again to get a safe file",
+            )
+        try:
+            header = pickle.load(fh)
+        except Exception as exc:
+            raise IncompatibleModelError(
+                f"the model file header is damaged: {exc}", file=str(path)
+            ) from exc
+    else:
+        raise IncompatibleModelError("the model file header is damaged", file=str(path))
     if not isinstance(header, dict) or header.get("format") != "kundfokus-model":
         raise IncompatibleModelError("not a kundfokus model file", file=str(path))
     return header
@@ -229,7 +282,7 @@ def _read_header(fh: io.BufferedReader, path: Path) -> dict[str, Any]:
 
 def _check_header(header: dict[str, Any], path: Path) -> None:
     fv = header.get("format_version")
-    if fv != FORMAT_VERSION:
+    if fv not in (FORMAT_VERSION, PICKLE_FORMAT_VERSION):
         raise IncompatibleModelError(
             f"model file format {fv} cannot be read by kundfokus {KUNDFOKUS_VERSION}, "
             f"which reads format {FORMAT_VERSION}",
@@ -246,23 +299,32 @@ def _check_header(header: dict[str, Any], path: Path) -> None:
         )
 
 
-def read_metadata(path: str | Path) -> dict[str, Any]:
+def read_metadata(path: str | Path, *, trust: bool = False) -> dict[str, Any]:
     """The metadata of a model file, plus ``format_version``, ``kundfokus_version``,
     ``sklearn_version`` and ``estimator``, without loading the model.
+
+    A format-1 file (a pickle) is read only with ``trust=True``.
     """
     p = Path(path)
     if not p.is_file():
         raise InputError("no such model file", file=str(p))
     with open(p, "rb") as fh:
-        header = _read_header(fh, p)
+        header = _read_header(fh, p, trust=trust)
     out = dict(header.get("metadata") or {})
     for k in ("format_version", "kundfokus_version", "sklearn_version", "estimator"):
         out[k] = header.get(k)
     return out
 
 
-def load_model(path: str | Path) -> Any:
-    """Load a model written by :func:`save_model`, after checking that it is compatible.
+def load_model(path: str | Path, *, trust: bool = False) -> Any:
+    """Load a model written by :func:`save_model`, after checking that it is compatible and safe.
+
+    Parameters
+    ----------
+    path : str or Path
+    trust : bool, default False
+        Also read a format-1 file (kundfokus 0.1), which is a pickle and can run code when loaded.
+        Only for files you wrote yourself.
 
     Raises
     ------
@@ -271,16 +333,47 @@ def load_model(path: str | Path) -> Any:
     IncompatibleModelError
         When the file is not a kundfokus model, has another format version, or was written with
         another scikit-learn minor version.
+    UntrustedModelError
+        When the file is a pickle and ``trust`` is not set, or holds a type that is not trusted.
     """
     p = Path(path)
     if not p.is_file():
         raise InputError("no such model file", file=str(p))
     with open(p, "rb") as fh:
-        header = _read_header(fh, p)
+        header = _read_header(fh, p, trust=trust)
         _check_header(header, p)
-        try:
-            return joblib.load(fh)
-        except Exception as exc:
-            raise IncompatibleModelError(
-                f"the model in the file cannot be loaded: {exc}", file=str(p)
-            ) from exc
+        if header.get("format_version") == PICKLE_FORMAT_VERSION:
+            import joblib
+
+            try:
+                return joblib.load(fh)  # trusted explicitly by the caller
+            except Exception as exc:
+                raise IncompatibleModelError(
+                    f"the model in the file cannot be loaded: {exc}", file=str(p)
+                ) from exc
+        body = fh.read()
+    return _load_skops(body, p)
+
+
+def _load_skops(body: bytes, path: Path) -> Any:
+    import skops.io as sio
+
+    try:
+        untrusted = [t for t in sio.get_untrusted_types(data=body) if t not in TRUSTED_TYPES]
+    except Exception as exc:
+        raise IncompatibleModelError(
+            f"the model in the file cannot be read: {exc}", file=str(path)
+        ) from exc
+    if untrusted:
+        raise UntrustedModelError(
+            f"the model file asks for types that are not trusted: {', '.join(untrusted)}",
+            file=str(path),
+            hint="nothing was loaded; only kundfokus's own estimators and scikit-learn, NumPy and "
+            "SciPy types are",
+        )
+    try:
+        return sio.loads(body, trusted=list(TRUSTED_TYPES))
+    except Exception as exc:
+        raise IncompatibleModelError(
+            f"the model in the file cannot be loaded: {exc}", file=str(path)
+        ) from exc

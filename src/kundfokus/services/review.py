@@ -580,15 +580,19 @@ def _save_blob(model: Any, metadata: dict[str, Any]) -> bytes:
             return fh.read()
 
 
-def load_version(mv: ModelVersion) -> Any:
-    """The trained classifier of a stored model version."""
+def load_version(mv: ModelVersion, *, trust: bool = False) -> Any:
+    """The trained classifier of a stored model version.
+
+    Loading runs no code from the store (see :mod:`kundfokus.contacts.persistence`); a version
+    stored by kundfokus 0.1 is a pickle and is loaded only with ``trust=True``.
+    """
     from kundfokus.contacts.persistence import load_model
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "model.kfm")
         with open(path, "wb") as fh:
             fh.write(mv.blob)
-        loaded = load_model(path)
+        loaded = load_model(path, trust=trust)
     return loaded[0] if isinstance(loaded, tuple) else loaded
 
 
