@@ -187,7 +187,7 @@ def register(app: typer.Typer) -> None:
         from kundfokus.services.taxonomy import show_taxonomy, update_taxonomy
         from kundfokus.store.db import open_store, session_scope
 
-        url = open_store(db)
+        url = open_store(db, create=file is not None)
         with session_scope(url) as session:
             if file is not None:
                 try:
@@ -216,7 +216,7 @@ def register(app: typer.Typer) -> None:
         from kundfokus.services.review import QueueWeights, review_queue
         from kundfokus.store.db import open_store, session_scope
 
-        url = open_store(db)
+        url = open_store(db, create=False)
         with session_scope(url) as session:
             q = review_queue(
                 session,
@@ -261,7 +261,7 @@ def register(app: typer.Typer) -> None:
         from kundfokus.services.review import correct
         from kundfokus.store.db import open_store, session_scope
 
-        url = open_store(db)
+        url = open_store(db, create=False)
         with session_scope(url) as session:
             res = correct(session, contact_id, axis, label, by=by, reason=reason)
         if fmt == Format.json:
@@ -287,7 +287,7 @@ def register(app: typer.Typer) -> None:
         from kundfokus.services.review import method_text, retrain
         from kundfokus.store.db import open_store, session_scope
 
-        url = open_store(db)
+        url = open_store(db, create=False)
         with session_scope(url) as session:
             res = retrain(session, axis, by=by, n_splits=folds)
         if fmt == Format.json:
@@ -314,7 +314,7 @@ def register(app: typer.Typer) -> None:
         from kundfokus.services.review import evaluation_history, history, record_live_evaluations
         from kundfokus.store.db import open_store, session_scope
 
-        url = open_store(db)
+        url = open_store(db, create=False)
         with session_scope(url) as session:
             record_live_evaluations(session, axis)
             df = history(session, axis, lang=lang)
@@ -343,7 +343,7 @@ def register(app: typer.Typer) -> None:
         from kundfokus.services.situations import stored_situations
         from kundfokus.store.db import open_store, session_scope
 
-        url = open_store(db)
+        url = open_store(db, create=False)
         with session_scope(url) as session:
             res = stored_situations(session, k=k, k_range=(k_min, k_max), period=period, lang=lang)
         if fmt == Format.json:

@@ -23,6 +23,8 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from kundfokus.errors import InputError
+
 DEFAULT_DB = "kundfokus.db"
 ENV_VAR = "KUNDFOKUS_DB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -128,12 +130,35 @@ def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config(url)
-    with get_engine(url).begin() as connection:
+    with _sqlite_migration_lock(url), get_engine(url).begin() as connection:
         if connection.dialect.name == "postgresql":
             # two processes starting at once on an empty database must not both create tables
             connection.execute(text("SELECT pg_advisory_xact_lock(4242424242)"))
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+
+
+@contextmanager
+def _sqlite_migration_lock(url: str) -> Iterator[None]:
+    """Serialise migrations of one SQLite file across processes (a lock file beside it).
+
+    Two first imports into a new file at once must not both create the tables; PostgreSQL uses an
+    advisory lock inside the transaction instead.
+    """
+    path = _sqlite_path(url)
+    if path is None:
+        yield
+        return
+    from filelock import FileLock
+
+    with FileLock(str(path) + ".lock", timeout=120):
+        yield
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if url.startswith("sqlite:///") and url not in ("sqlite:///:memory:", "sqlite:///"):
+        return Path(url.removeprefix("sqlite:///"))
+    return None
 
 
 def current_revision(url: str) -> str | None:
@@ -144,11 +169,37 @@ def current_revision(url: str) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def open_store(db: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> str:
-    """Resolve ``db`` to a URL and (by default) bring its schema up to date; returns the URL."""
+def open_store(
+    db: str | os.PathLike[str] | None = None, *, migrate: bool = True, create: bool = True
+) -> str:
+    """Resolve ``db`` to a URL and (by default) bring its schema up to date; returns the URL.
+
+    With ``create=False`` (commands that only read) a store that does not exist yet is an
+    :class:`~kundfokus.errors.InputError` instead of a new, empty database: a mistyped ``--db``
+    then says so rather than "the queue is empty".
+    """
     url = resolve_url(db)
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    path = _sqlite_path(url)
+    if path is not None:
+        if not create and not path.is_file():
+            raise InputError(
+                "there is no kundfokus store at this address",
+                file=str(path),
+                hint="check --db (or KUNDFOKUS_DB); 'kundfokus contacts import' creates a store",
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not create and migrate and current_revision(url) is None:
+        raise InputError(
+            f"the database at {_safe_url(url)} holds no kundfokus store",
+            hint="check --db (or KUNDFOKUS_DB); 'kundfokus contacts import' creates a store",
+        )
     if migrate:
         upgrade(url)
     return url
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
