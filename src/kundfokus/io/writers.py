@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +34,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         from kundfokus.errors import InputError
 
         raise InputError("the output is a folder, not a file", file=str(target))
+    if is_special(target):
+        # a device, FIFO or socket (/dev/stdout, /dev/null, a named pipe): write through to it;
+        # renaming a temporary file over it would replace the device with a regular file
+        yield target
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -51,6 +57,20 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def is_special(path: str | Path) -> bool:
+    """True when ``path`` exists and is not a regular file or a folder (a device, FIFO, socket).
+
+    >>> is_special("/dev/null"), is_special(__file__)
+    (True, False)
+    """
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _umask() -> int:
