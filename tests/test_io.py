@@ -61,3 +61,46 @@ def test_a_new_file_gets_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert p.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def _workbook(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Svar"
+    ws.append(["id", "nps", "datum"])
+    ws.append(["007", 9, "2024-01-02"])
+    ws.append([2, 10, None])
+    other = wb.create_sheet("Kanaler")
+    other.append(["kanal"])
+    other.append(["chatt"])
+    wb.create_sheet("Tom")
+    path = tmp_path / "svar.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_excel_first_sheet_as_text_and_a_chosen_sheet(tmp_path):
+    path = _workbook(tmp_path)
+    df = read_table(path)
+    assert df.columns == ["id", "nps", "datum"]
+    assert df["id"].to_list() == ["007", "2"] and df["nps"].to_list() == ["9", "10"]
+    assert read_table(path, sheet="Kanaler")["kanal"].to_list() == ["chatt"]
+    assert read_table(path, sheet=1).to_dicts() == read_table(path, sheet="Kanaler").to_dicts()
+    assert read_table(path.read_bytes(), name="upload.xlsx").to_dicts() == df.to_dicts()
+
+
+def test_excel_errors_name_the_file_and_the_sheets(tmp_path):
+    path = _workbook(tmp_path)
+    with pytest.raises(InputError, match=r"no such sheet.*Svar, Kanaler, Tom") as e:
+        read_table(path, sheet="Answers")
+    assert "svar.xlsx" in str(e.value)
+    with pytest.raises(InputError, match="3 sheet"):
+        read_table(path, sheet=5)
+    with pytest.raises(InputError, match="empty"):
+        read_table(path, sheet="Tom")
+    with pytest.raises(InputError, match=r"fake\.xlsx.*cannot read the workbook"):
+        read_table(b"not a workbook", name="fake.xlsx")
+    with pytest.raises(InputError, match="only be chosen in an Excel"):
+        read_table(b"a\n1\n", name="a.csv", sheet="x")

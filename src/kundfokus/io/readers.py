@@ -23,7 +23,10 @@ import polars as pl
 
 from kundfokus.errors import InputError
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".json", ".jsonl", ".ndjson")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+TABLE_SUFFIXES = (
+    ".csv", ".tsv", ".txt", ".parquet", ".pq", ".json", ".jsonl", ".ndjson", *EXCEL_SUFFIXES,
+)  # fmt: skip
 
 Source = str | Path | bytes
 
@@ -77,17 +80,27 @@ def sniff_delimiter(path: str | Path) -> str:
     return _sniff(sample, str(path))
 
 
-def read_table(source: Source, *, as_text: bool = True, name: str | None = None) -> pl.DataFrame:
-    """Read a CSV/TSV, Parquet or JSON-lines table into a Polars frame.
+def read_table(
+    source: Source,
+    *,
+    as_text: bool = True,
+    name: str | None = None,
+    sheet: str | int | None = None,
+) -> pl.DataFrame:
+    """Read a CSV/TSV, Excel, Parquet or JSON-lines table into a Polars frame.
 
     Parameters
     ----------
     source:
         The file's path, or its bytes (an upload) with ``name``. The format follows the suffix:
         ``.csv``/``.tsv``/``.txt`` (delimiter sniffed), ``.parquet``/``.pq``,
-        ``.json``/``.jsonl``/``.ndjson`` (one JSON object per line, or one array of objects).
+        ``.json``/``.jsonl``/``.ndjson`` (one JSON object per line, or one array of objects),
+        ``.xlsx``/``.xlsm``/``.xlsb``/``.xls``/``.ods`` (the first row holds the column names).
     as_text:
-        Read every column of a delimited file as text (default). Parquet and JSON keep their types.
+        Read every column of a delimited or Excel file as text (default). Parquet and JSON keep
+        their types.
+    sheet:
+        Excel only: the sheet's name or 0-based position; by default the first sheet.
     name:
         With bytes: the file name, which picks the format and appears in error messages.
 
@@ -103,7 +116,11 @@ def read_table(source: Source, *, as_text: bool = True, name: str | None = None)
     """
     path, label = _source(source, name)
     suffix = Path(label).suffix.lower()
+    if sheet is not None and suffix not in EXCEL_SUFFIXES:
+        raise InputError("a sheet can only be chosen in an Excel file", file=label, value=sheet)
     try:
+        if suffix in EXCEL_SUFFIXES:
+            return _read_excel(_bytes(source, path, label), label, sheet, as_text)
         if suffix in (".parquet", ".pq"):
             return pl.read_parquet(path if path is not None else io.BytesIO(bytes(source)))  # type: ignore[arg-type]
         data = _bytes(source, path, label)
@@ -125,6 +142,46 @@ def read_table(source: Source, *, as_text: bool = True, name: str | None = None)
         raise InputError(f"cannot read the file: {_first_line(exc)}", file=label) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file: {exc}", file=label) from exc
+
+
+def _read_excel(data: bytes, label: str, sheet: str | int | None, as_text: bool) -> pl.DataFrame:
+    """One sheet of a workbook (python-calamine through fastexcel), every cell as text by default."""
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:  # fastexcel raises its own CalamineError
+        raise InputError(f"cannot read the workbook: {_first_line(exc)}", file=label) from exc
+    names = list(reader.sheet_names)
+    if not names:
+        raise InputError("the workbook has no sheets", file=label)
+    if sheet is None:
+        idx: str | int = 0
+    elif isinstance(sheet, int) or (
+        isinstance(sheet, str) and sheet.isdigit() and sheet not in names
+    ):
+        idx = int(sheet)
+        if not 0 <= idx < len(names):
+            raise InputError(
+                f"the workbook has {len(names)} sheet(s): {', '.join(names)}",
+                file=label,
+                value=sheet,
+            )
+    elif sheet in names:
+        idx = sheet
+    else:
+        raise InputError(
+            "no such sheet", file=label, value=sheet, hint=f"the sheets are: {', '.join(names)}"
+        )
+    try:
+        frame = reader.load_sheet(idx, dtypes="string" if as_text else None).to_polars()
+    except Exception as exc:
+        raise InputError(f"cannot read the sheet: {_first_line(exc)}", file=label) from exc
+    if frame.width == 0:
+        raise InputError(
+            "the sheet is empty", file=label, value=names[idx] if isinstance(idx, int) else idx
+        )
+    return frame
 
 
 def _decode(data: bytes, label: str) -> str:
@@ -209,4 +266,6 @@ def read_yaml(source: Source, *, name: str | None = None, lines: bool = False) -
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise InputError(f"invalid YAML: {getattr(exc, 'problem', exc)}", file=label, row=row) from exc
+        raise InputError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}", file=label, row=row
+        ) from exc
