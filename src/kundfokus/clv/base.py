@@ -13,10 +13,15 @@ Every model here is fitted the same way:
 4. standard errors come from the inverse of the Hessian of the negative log-likelihood at the
    optimum, computed numerically (central differences) on the natural parameter scale (r, alpha,
    ... themselves, not their logarithms).
+
+The models follow the contract of :mod:`kundfokus.base` (the scikit-learn one): the optimiser
+settings are parameters of ``__init__``, ``fit`` returns the model, what is learned ends in ``_``,
+and using a model before ``fit`` raises :class:`kundfokus.base.NotFittedError`.
 """
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from typing import Any, ClassVar
 
@@ -24,6 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from kundfokus.base import Estimator, check_fitted
 from kundfokus.errors import InputError
 from kundfokus.stats import hessian_from_gradient, numerical_hessian
 
@@ -51,11 +57,19 @@ def unique_rows(
     )
 
 
-class FittedModel:
+class FittedModel(Estimator):
     """Base of :class:`BetaGeo`, :class:`ParetoNBD` and :class:`GammaGamma`.
 
     Subclasses set ``param_names`` and implement ``_loglik_rows(params, *data)``, the log-likelihood
     of every (unique) row for a parameter vector on the natural scale.
+
+    Parameters
+    ----------
+    tol : float
+        Gradient tolerance of the BFGS optimiser (``gtol`` of :func:`scipy.optimize.minimize`),
+        on the mean log-likelihood per customer over the logarithms of the parameters.
+    max_iter : int
+        Maximum number of BFGS iterations.
 
     Attributes
     ----------
@@ -73,19 +87,41 @@ class FittedModel:
     converged_ : bool
         Whether the optimiser stopped at a stationary point.
 
-    All learned attributes are ``None`` until ``fit`` is called.
+    All learned attributes read ``None`` until ``fit`` is called (class-level defaults, so
+    ``__init__`` only stores the parameters, as in scikit-learn); the methods that need a fit
+    raise :class:`kundfokus.base.NotFittedError` (a ``RuntimeError``) before it.
+
+    Examples
+    --------
+    >>> from kundfokus.clv import BetaGeo
+    >>> model = BetaGeo(max_iter=500)
+    >>> model
+    BetaGeo(max_iter=500)
+    >>> model.get_params()
+    {'max_iter': 500, 'tol': 1e-09}
+    >>> model.params_ is None
+    True
+    >>> model.summary()
+    Traceback (most recent call last):
+    ...
+    kundfokus.base.NotFittedError: this BetaGeo is not fitted yet: call fit() first
+    >>> model.fit([2, 1, 0], [30.4, 1.7, 0], [38.9, 38.9, 38.9]) is model
+    True
     """
 
     param_names: ClassVar[tuple[str, ...]] = ()
     _start: ClassVar[tuple[float, ...]] = ()
 
-    def __init__(self) -> None:
-        self.params_: dict[str, float] | None = None
-        self.standard_errors_: dict[str, float] | None = None
-        self.log_likelihood_: float | None = None
-        self.n_customers_: float | None = None
-        self.n_unique_rows_: int | None = None
-        self.converged_: bool | None = None
+    params_: dict[str, float] | None = None
+    standard_errors_: dict[str, float] | None = None
+    log_likelihood_: float | None = None
+    n_customers_: float | None = None
+    n_unique_rows_: int | None = None
+    converged_: bool | None = None
+
+    def __init__(self, *, tol: float = 1e-9, max_iter: int = 2000) -> None:
+        self.tol = tol
+        self.max_iter = max_iter
 
     # -- to be implemented by subclasses -------------------------------------------------------
     def _loglik_rows(self, params: np.ndarray, *data: np.ndarray) -> np.ndarray:
@@ -135,17 +171,32 @@ class FittedModel:
         return np.asarray(params, dtype=float)
 
     def _require_fit(self) -> None:
-        if self.params_ is None:
-            raise RuntimeError(f"{type(self).__name__} is not fitted yet: call fit() first")
+        """Raise :class:`kundfokus.base.NotFittedError` unless the model has ``params_``."""
+        check_fitted(self, "params_")
+
+    def _check_settings(self) -> tuple[float, int]:
+        tol, max_iter = self.tol, self.max_iter
+        if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 < tol < 1:
+            raise InputError("tol must be a number between 0 and 1", column="tol", value=tol)
+        if (
+            isinstance(max_iter, bool)
+            or not isinstance(max_iter, (int, np.integer))
+            or max_iter < 1
+        ):
+            raise InputError(
+                "max_iter must be a whole number of at least 1", column="max_iter", value=max_iter
+            )
+        return float(tol), int(max_iter)
 
     def _fit_arrays(self, data: tuple[np.ndarray, ...], weights: np.ndarray) -> None:
         self._level_cache: dict[int, Any] | None = {}
         try:
             self._fit_unique(data, weights)
         finally:
-            self._level_cache = None
+            del self._level_cache
 
     def _fit_unique(self, data: tuple[np.ndarray, ...], weights: np.ndarray) -> None:
+        gtol, max_iter = self._check_settings()
         cols, w = unique_rows(data, weights)
         total = float(w.sum())
 
@@ -176,7 +227,7 @@ class FittedModel:
                     x0,
                     jac=True,
                     method="BFGS",
-                    options={"gtol": 1e-9, "maxiter": 2000},
+                    options={"gtol": gtol, "maxiter": max_iter},
                 )
                 polish = first
                 # "precision loss" at a point where the gradient of the mean log-likelihood is
@@ -192,7 +243,7 @@ class FittedModel:
                 # no analytic gradient: BFGS on finite differences, then Nelder-Mead only if BFGS
                 # stopped away from a stationary point
                 first = optimize.minimize(
-                    nll_log, x0, method="BFGS", options={"gtol": 1e-8, "maxiter": 2000}
+                    nll_log, x0, method="BFGS", options={"gtol": gtol, "maxiter": max_iter}
                 )
                 polish = first
                 if not (first.success or np.max(np.abs(first.jac)) < 1e-5):
@@ -258,7 +309,14 @@ class FittedModel:
 
     def __repr__(self) -> str:
         if self.params_ is None:
-            return f"{type(self).__name__}()"
+            # like scikit-learn: only the parameters that differ from their defaults
+            defaults = {
+                p.name: p.default
+                for p in inspect.signature(type(self).__init__).parameters.values()
+            }
+            changed = {k: v for k, v in self.get_params().items() if v != defaults.get(k)}
+            args = ", ".join(f"{k}={v!r}" for k, v in changed.items())
+            return f"{type(self).__name__}({args})"
         inner = ", ".join(f"{k}={v:.4g}" for k, v in self.params_.items())
         return f"<{type(self).__name__}: {inner}, log-likelihood {self.log_likelihood_:.2f}>"
 

@@ -19,7 +19,7 @@ customers: who are they and what will they do next?", Management Science 33(1); 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, logsumexp
@@ -44,7 +44,7 @@ class _PurchaseModel(FittedModel):
     def _check_data(self, *data: Any) -> tuple[np.ndarray, ...]:
         return check_rfm(*data)
 
-    def fit(self, frequency: Any, recency: Any, T: Any, weights: Any = None) -> Any:
+    def fit(self, frequency: Any, recency: Any, T: Any, weights: Any = None) -> Self:
         """Fit the model by maximum likelihood.
 
         Parameters
@@ -75,7 +75,21 @@ class BetaGeo(_PurchaseModel):
     """The BG/NBD model (Fader, Hardie & Lee 2005).
 
     While alive, a customer buys at Poisson rate lambda ~ Gamma(r, alpha); after every purchase they
-    drop out with probability p ~ Beta(a, b). Parameters: ``r``, ``alpha``, ``a``, ``b``.
+    drop out with probability p ~ Beta(a, b). Model parameters: ``r``, ``alpha``, ``a``, ``b``.
+
+    Parameters
+    ----------
+    tol : float, default 1e-9
+        Gradient tolerance of the BFGS optimiser (with the analytic gradient).
+    max_iter : int, default 2000
+        Maximum number of BFGS iterations.
+
+    Attributes
+    ----------
+    params_, standard_errors_ : dict
+        Estimates of ``r``, ``alpha``, ``a``, ``b`` and their standard errors (see
+        :class:`~kundfokus.clv.base.FittedModel`); also ``log_likelihood_``, ``n_customers_``,
+        ``n_unique_rows_`` and ``converged_``.
 
     Examples
     --------
@@ -204,9 +218,23 @@ class ParetoNBD(_PurchaseModel):
     """The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987).
 
     While alive, a customer buys at Poisson rate lambda ~ Gamma(r, alpha); their lifetime is
-    exponential with rate mu ~ Gamma(s, beta), independent of purchasing. Parameters: ``r``,
+    exponential with rate mu ~ Gamma(s, beta), independent of purchasing. Model parameters: ``r``,
     ``alpha``, ``s``, ``beta``. The likelihood uses the Gaussian hypergeometric form of Fader &
     Hardie's note 008 (with the alpha >= beta and alpha < beta cases), evaluated in logarithms.
+
+    Parameters
+    ----------
+    tol : float, default 1e-8
+        Gradient tolerance of the BFGS optimiser (on finite-difference gradients: this model has no analytic one).
+    max_iter : int, default 2000
+        Maximum number of BFGS iterations.
+
+    Attributes
+    ----------
+    params_, standard_errors_ : dict
+        Estimates of ``r``, ``alpha``, ``s``, ``beta`` and their standard errors (see
+        :class:`~kundfokus.clv.base.FittedModel`); also ``log_likelihood_``, ``n_customers_``,
+        ``n_unique_rows_`` and ``converged_``.
 
     Examples
     --------
@@ -218,6 +246,10 @@ class ParetoNBD(_PurchaseModel):
 
     param_names: ClassVar[tuple[str, ...]] = ("r", "alpha", "s", "beta")
     _start: ClassVar[tuple[float, ...]] = (1.0, 1.0, 1.0, 1.0)
+
+    def __init__(self, *, tol: float = 1e-8, max_iter: int = 2000) -> None:
+        # no analytic gradient: BFGS on finite differences, hence the looser default tolerance
+        super().__init__(tol=tol, max_iter=max_iter)
 
     @staticmethod
     def _log_a0(params: np.ndarray, x: np.ndarray, tx: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -311,6 +343,20 @@ class GammaGamma(FittedModel):
     across customers as gamma(q, gamma). It is fitted on the customers with at least one repeat
     purchase (``frequency > 0``), using their number of repeat occasions and the mean spend of those
     occasions. It assumes spend is independent of purchase frequency: check the correlation.
+
+    Parameters
+    ----------
+    tol : float, default 1e-9
+        Gradient tolerance of the BFGS optimiser (with the analytic gradient).
+    max_iter : int, default 2000
+        Maximum number of BFGS iterations.
+
+    Attributes
+    ----------
+    params_, standard_errors_ : dict
+        Estimates of ``p``, ``q``, ``gamma`` and their standard errors (see
+        :class:`~kundfokus.clv.base.FittedModel`); also ``log_likelihood_``, ``n_customers_``,
+        ``n_unique_rows_`` and ``converged_``.
 
     Examples
     --------

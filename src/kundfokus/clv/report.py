@@ -38,6 +38,7 @@ _T = {
         "sv": "Korrelation mellan antal återköp och genomsnittligt belopp: {c:.3f} "
         "(Gamma-Gamma-modellen antar att den är nära 0).",
     },
+    "warning": {"en": "Warning: {text}.", "sv": "Varning: {text}."},
     "holdout": {"en": "Holdout check by past purchasing", "sv": "Kontroll mot kontrollperioden"},
     "holdout_text": {
         "en": "Customers grouped by their repeat purchases in the calibration period: mean "
@@ -99,6 +100,7 @@ def clv_sections(
     ]
     if fit.spend_correlation is not None:
         fit_par.append(tr(_T["corr"], lang, c=fit.spend_correlation))
+    fit_par.extend(tr(_T["warning"], lang, text=w) for w in fit.warnings(lang))
     sections = [
         Section(
             tr(_T["fit"], lang),

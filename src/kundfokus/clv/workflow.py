@@ -15,9 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kundfokus.base import Result
 from kundfokus.clv.models import BetaGeo, GammaGamma, ParetoNBD
 from kundfokus.clv.summary import parse_date, summary_from_transactions
 from kundfokus.errors import InputError
+from kundfokus.i18n import check_lang, tr
+from kundfokus.serialize import json_safe
 
 __all__ = ["MODELS", "TransactionFit", "fit_transactions"]
 
@@ -25,10 +28,29 @@ __all__ = ["MODELS", "TransactionFit", "fit_transactions"]
 MODELS: dict[str, type] = {"bgnbd": BetaGeo, "pareto": ParetoNBD}
 _KEYS = {"bgnbd": "bgnbd", "pareto": "pareto_nbd"}
 
+_WARN = {
+    "purchase": {"en": "purchase model", "sv": "köpmodellen"},
+    "spend": {"en": "spend model", "sv": "beloppsmodellen"},
+    "not_converged": {
+        "en": "the {name} did not converge: the estimates may be unreliable",
+        "sv": "{name} konvergerade inte: skattningarna kan vara otillförlitliga",
+    },
+    "no_se": {
+        "en": "some standard errors of the {name} could not be computed: the data may be too few "
+        "or the estimate at a boundary",
+        "sv": "några medelfel för {name} kunde inte beräknas: det kan finnas för lite data, eller "
+        "så ligger skattningen vid en gräns",
+    },
+}
+
 
 @dataclass
-class TransactionFit:
+class TransactionFit(Result):
     """The result of :func:`fit_transactions`.
+
+    A :class:`kundfokus.base.Result`: :meth:`tables` gives the customer ``summary`` and the
+    ``parameters``, :meth:`warnings` speaks English or Swedish, and :meth:`to_dict` is the JSON
+    of ``kundfokus clv fit --format json``.
 
     Attributes
     ----------
@@ -67,29 +89,53 @@ class TransactionFit:
         out = pd.concat(frames, ignore_index=True)
         return out[["model", "parameter", "estimate", "std_error", "lower_95", "upper_95"]]
 
-    def warnings(self) -> list[str]:
-        """Plain-language warnings about the fit: no convergence, undetermined standard errors."""
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``summary`` (one row per customer) and ``parameters`` (see :meth:`parameters`)."""
+        return {"summary": self.summary, "parameters": self.parameters()}
+
+    def meta(self) -> dict[str, Any]:
+        """Model, unit, calibration end, customer column, customer counts and the
+        frequency-spend correlation (the fitted model objects are in :meth:`to_dict`)."""
+        return {
+            "model": self.model,
+            "unit": self.unit,
+            "calibration_end": self.calibration_end.isoformat(),
+            "customer": self.customer,
+            "n_customers": len(self.summary),
+            "n_repeat_customers": int((self.summary["frequency"] > 0).sum()),
+            "spend_correlation": self.spend_correlation,
+        }
+
+    def warnings(self, lang: str = "en") -> list[str]:
+        """Plain-language warnings about the fit: no convergence, undetermined standard errors.
+
+        Parameters
+        ----------
+        lang : {"en", "sv"}
+
+        Returns
+        -------
+        list of str
+            Empty when both models converged with finite standard errors.
+        """
+        check_lang(lang)
         out = []
-        for name, m in (
-            ("purchase model", self.transaction_model),
-            ("spend model", self.spend_model),
-        ):
+        for key, m in (("purchase", self.transaction_model), ("spend", self.spend_model)):
             if m is None:
                 continue
+            name = tr(_WARN[key], lang)
             if not m.converged_:
-                out.append(f"the {name} did not converge: the estimates may be unreliable")
+                out.append(tr(_WARN["not_converged"], lang, name=name))
             if any(not np.isfinite(v) for v in m.standard_errors_.values()):
-                out.append(
-                    f"some standard errors of the {name} could not be computed: the data "
-                    "may be too few or the estimate at a boundary"
-                )
+                out.append(tr(_WARN["no_se"], lang, name=name))
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         """JSON-ready result: ``unit``, ``calibration_end``, ``n_customers``,
         ``n_repeat_customers``, the purchase model under ``bgnbd`` or ``pareto_nbd`` (parameters,
-        ``loglik``, ``std_errors``, ``n_unique_rows``, ``converged``) and, with amounts,
-        ``gamma_gamma``."""
+        ``loglik``, ``std_errors``, ``n_unique_rows``, ``converged``), ``warnings`` in ``lang``
+        and, with amounts, ``gamma_gamma``. NaN and infinite values (an undetermined standard
+        error, the mean spend when q <= 1) are ``None``, as in the JSON the CLI prints."""
         tm = self.transaction_model
         out: dict[str, Any] = {
             "unit": self.unit,
@@ -104,7 +150,7 @@ class TransactionFit:
                 "converged": tm.converged_,
             },
         }
-        out["warnings"] = self.warnings()
+        out["warnings"] = self.warnings(lang)
         if self.spend_model is not None:
             gg = self.spend_model
             out["gamma_gamma"] = {
@@ -116,7 +162,7 @@ class TransactionFit:
                 "frequency_spend_correlation": self.spend_correlation,
                 "converged": gg.converged_,
             }
-        return out
+        return json_safe(out)
 
 
 def fit_transactions(

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kundfokus.base import Estimator
 from kundfokus.errors import InputError
 
 __all__ = [
@@ -572,18 +573,27 @@ def guess_frame(texts: Iterable[str], lang: str | None = None) -> pd.DataFrame:
     ).astype({"row": "int64", "confidence": "float64"})
 
 
-class RuleModel:
+class RuleModel(Estimator):
     """The rules for one axis behind the scikit-learn classifier interface.
 
     Use it side by side with a trained model: same ``predict`` / ``predict_proba`` / ``score``, the
     same ``classes_`` order. ``fit`` learns nothing (the rules are fixed); it only checks its input.
+    ``get_params`` / ``set_params`` come from :class:`kundfokus.base.Estimator` (so
+    :func:`sklearn.base.clone` works without importing scikit-learn here). The rules need no
+    training, so the model counts as fitted from the start: ``predict`` works before ``fit``, and
+    scikit-learn's ``check_is_fitted`` accepts it.
 
     Parameters
     ----------
-    axis:
+    axis : str
         ``"purpose"``, ``"urgency"``, ``"mood"`` or ``"treatment"``.
-    lang:
+    lang : str or None
         As in :func:`guess`.
+
+    Attributes
+    ----------
+    classes_ : numpy.ndarray
+        The axis' labels, in the column order of :meth:`predict_proba`.
 
     Examples
     --------
@@ -610,15 +620,22 @@ class RuleModel:
         self._validate()
         return np.array(AXES[self.axis], dtype=object)
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        return {"axis": self.axis, "lang": self.lang}
+    def __sklearn_is_fitted__(self) -> bool:
+        """Always fitted: the rules are fixed (scikit-learn's ``check_is_fitted`` protocol)."""
+        return True
 
-    def set_params(self, **params: Any) -> RuleModel:
-        for k, v in params.items():
-            if k not in ("axis", "lang"):
-                raise ValueError(f"invalid parameter {k!r} for RuleModel")
-            setattr(self, k, v)
-        return self
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's tags: a classifier of texts that needs no ``fit``. Only scikit-learn
+        asks for them, so scikit-learn is imported here and not when the rules are loaded."""
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=False),
+            classifier_tags=ClassifierTags(),
+            input_tags=InputTags(one_d_array=True, two_d_array=False, string=True),
+            requires_fit=False,
+        )
 
     def fit(self, X: Sequence[str], y: Sequence[str] | None = None) -> RuleModel:
         """Nothing to learn; returns ``self`` (checks the axis, the language and ``y``'s labels)."""

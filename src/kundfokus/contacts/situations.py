@@ -40,6 +40,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kundfokus.base import Result
 from kundfokus.errors import InputError
 from kundfokus.frames import to_pandas
 from kundfokus.i18n import check_lang, tr
@@ -195,8 +196,12 @@ def weighted_silhouette(x: np.ndarray, labels: np.ndarray, weights: np.ndarray) 
 
 
 @dataclass
-class SituationResult:
+class SituationResult(Result):
     """Result of :func:`situations` (all frames tidy, one row per combination).
+
+    A :class:`kundfokus.base.Result` whose :meth:`to_dict` is its own (the JSON of
+    ``kundfokus contacts situations --format json``, unchanged); :meth:`tables` and :meth:`meta`
+    are the defaults (the frames; ``k``, ``chosen_by``, ``silhouette``, ``period``, ``extra``).
 
     Attributes
     ----------
@@ -233,9 +238,12 @@ class SituationResult:
     period: str = "month"
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """``k``, ``chosen_by``, ``silhouette``, ``period`` and every frame as records. The
+        situations carry both names (``name_en``, ``name_sv``), so ``lang`` changes nothing."""
         from kundfokus.serialize import records
 
+        check_lang(lang)
         return {
             "k": self.k,
             "chosen_by": self.chosen_by,

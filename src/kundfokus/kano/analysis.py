@@ -12,12 +12,13 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kundfokus.base import Result
 from kundfokus.errors import InputError
 from kundfokus.frames import to_pandas
 from kundfokus.kano.answers import answer_code, importance_value, is_missing
@@ -112,8 +113,13 @@ _F, _D, _I, _N, _FEAT = "__kano_f", "__kano_d", "__kano_i", "__kano_n", "__kano_
 
 
 @dataclass
-class KanoResult:
+class KanoResult(Result):
     """What :func:`analyze` returns.
+
+    A :class:`kundfokus.base.Result`: the tables are ``features``, ``group_tests`` (with ``by``),
+    ``invalid`` and ``removed``; the metadata ``table``, ``rule``, ``by`` and ``exclude``; and
+    :meth:`warnings` names, in English or Swedish, the unreadable answers and the respondents
+    left out.
 
     Attributes
     ----------
@@ -138,6 +144,65 @@ class KanoResult:
     rule: str = "mode"
     by: tuple[str, ...] = ()
     exclude: str | None = None
+
+    _WARN: ClassVar[dict[str, dict[str, str]]] = {
+        "invalid": {
+            "en": "column {column}: {count} answers could not be read and were treated as missing "
+            "(for example {examples})",
+            "sv": "kolumnen {column}: {count} svar gick inte att läsa och räknades som saknade "
+            "(till exempel {examples})",
+        },
+        "invalid_one": {
+            "en": "column {column}: 1 answer could not be read and was treated as missing "
+            "({examples})",
+            "sv": "kolumnen {column}: 1 svar gick inte att läsa och räknades som saknat ({examples})",
+        },
+        "removed": {
+            "en": "{n} respondents were left out for giving too many {category} answers",
+            "sv": "{n} svarande togs bort för att de gav för många svar i kategorin {category}",
+        },
+        "removed_one": {
+            "en": "1 respondent was left out for giving too many {category} answers",
+            "sv": "1 svarande togs bort för att hen gav för många svar i kategorin {category}",
+        },
+    }
+
+    def warnings(self, lang: str = "en") -> list[str]:
+        """Unreadable answers treated as missing (per column) and respondents left out by
+        ``exclude``, in ``lang`` (``"en"`` or ``"sv"``).
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"respondent": ["a", "b", "c"], "X_functional": [1, 1, 2],
+        ...                       "X_dysfunctional": ["1", "5", "maybe"]})
+        >>> for w in analyze(frame, exclude="Q", on_invalid="missing").warnings("sv"):
+        ...     print(w)
+        kolumnen X_dysfunctional: 1 svar gick inte att läsa och räknades som saknat ('maybe')
+        1 svarande togs bort för att hen gav för många svar i kategorin tveksam
+        """
+        from kundfokus.i18n import check_lang, tr
+        from kundfokus.kano.priorities import CATEGORY_NAMES
+
+        check_lang(lang)
+        out = []
+        if self.invalid is not None:
+            for rec in self.invalid.to_dict(orient="records"):
+                one = int(rec["count"]) == 1
+                out.append(
+                    tr(
+                        self._WARN["invalid_one" if one else "invalid"],
+                        lang,
+                        column=rec["column"],
+                        count=int(rec["count"]),
+                        examples=", ".join(repr(str(e)) for e in rec["examples"]),
+                    )
+                )
+        if self.removed is not None and len(self.removed):
+            code = str(self.exclude)
+            name = tr(CATEGORY_NAMES[code], lang) if code in CATEGORY_NAMES else code
+            key = "removed_one" if len(self.removed) == 1 else "removed"
+            out.append(tr(self._WARN[key], lang, n=len(self.removed), category=name))
+        return out
 
     def priorities(self, lang: str = "en") -> pd.DataFrame:
         """The features in the order to act on, with a sentence a manager can act on; see

@@ -20,7 +20,8 @@ The sBG model (Fader & Hardie 2007) describes a contractual cohort in which each
 constant churn probability per period, and those probabilities vary across customers as a
 beta(alpha, beta) distribution. It is fitted by maximum likelihood to survival curves or to cohort
 counts, projects survival and retention rates forward, and gives the discounted expected residual
-lifetime (DERL, Fader & Hardie 2010).
+lifetime (DERL, Fader & Hardie 2010). The functions return an :class:`SBGFit`;
+:class:`ShiftedBetaGeometric` is the same model as a scikit-learn style estimator.
 
 Examples
 --------
@@ -38,6 +39,7 @@ from kundfokus.retention.cohorts import cohort_matrix, cohorts
 from kundfokus.retention.periods import PERIODS_PER_YEAR, annualise
 from kundfokus.retention.sbg import (
     SBGFit,
+    ShiftedBetaGeometric,
     sbg_derl,
     sbg_fit,
     sbg_fit_cohorts,
@@ -49,6 +51,7 @@ from kundfokus.retention.sbg import (
 __all__ = [
     "PERIODS_PER_YEAR",
     "SBGFit",
+    "ShiftedBetaGeometric",
     "annualise",
     "churn",
     "churn_summary",

@@ -1,4 +1,10 @@
-"""The shifted-beta-geometric (sBG) retention model: fit, projection and DERL."""
+"""The shifted-beta-geometric (sBG) retention model: fit, projection and DERL.
+
+Two ways in, one implementation: the functions :func:`sbg_fit`, :func:`sbg_fit_curves` and
+:func:`sbg_fit_cohorts` return an :class:`SBGFit` (a :class:`kundfokus.base.Result`), and
+:class:`ShiftedBetaGeometric` wraps them as a scikit-learn style estimator (``fit`` returns the
+model, learned attributes end in ``_``).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +17,21 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from kundfokus.base import Estimator, Result, check_fitted
 from kundfokus.errors import InputError
+from kundfokus.i18n import check_lang, tr
 from kundfokus.stats import numerical_hessian
+
+__all__ = [
+    "SBGFit",
+    "ShiftedBetaGeometric",
+    "sbg_derl",
+    "sbg_fit",
+    "sbg_fit_cohorts",
+    "sbg_fit_curves",
+    "sbg_retention_rate",
+    "sbg_survival",
+]
 
 # --------------------------------------------------------------------------------------------------
 # The shifted-beta-geometric model
@@ -128,9 +147,31 @@ def _check_curve(values: Sequence[Any], name: str) -> np.ndarray:
     return arr
 
 
+_WARN = {
+    "flat": {
+        "en": "the fit did not settle: alpha and beta grow without bound, so the data show no sign "
+        "that customers differ in their churn propensity and a constant churn rate of {m:.1%} a "
+        "period describes them as well; alpha and beta themselves are not meaningful",
+        "sv": "skattningen stannade inte: alfa och beta växer utan gräns, så datan visar inte att "
+        "kunderna skiljer sig i benägenhet att lämna och en konstant bortfallstakt på {m:.1%} per "
+        "period beskriver dem lika bra; alfa och beta i sig är inte meningsfulla",
+    },
+    "no_se": {
+        "en": "the standard errors could not be computed (the information matrix is not positive "
+        "definite at the estimate)",
+        "sv": "standardfelen kunde inte beräknas (informationsmatrisen är inte positivt definit "
+        "vid skattningen)",
+    },
+}
+
+
 @dataclass
-class SBGFit:
+class SBGFit(Result):
     """A fitted shifted-beta-geometric model.
+
+    A :class:`kundfokus.base.Result`: :meth:`meta` is :meth:`summary`, :meth:`tables` holds the
+    ``projection`` (twice the data's length) and :meth:`warnings` says, in English or Swedish,
+    when the fit did not settle or the standard errors are undetermined.
 
     Attributes
     ----------
@@ -162,12 +203,15 @@ class SBGFit:
     converged: bool = True
 
     def survival(self, t: Any) -> np.ndarray:
+        """S(t) under the fitted parameters; see :func:`sbg_survival`."""
         return sbg_survival(t, self.alpha, self.beta)
 
     def retention_rate(self, t: Any) -> np.ndarray:
+        """r(t) under the fitted parameters; see :func:`sbg_retention_rate`."""
         return sbg_retention_rate(t, self.alpha, self.beta)
 
     def derl(self, discount: float, renewals: int = 0) -> float:
+        """DERL under the fitted parameters; see :func:`sbg_derl`."""
         return sbg_derl(discount, self.alpha, self.beta, renewals)
 
     def observed(self) -> np.ndarray:
@@ -217,6 +261,32 @@ class SBGFit:
             "customers": float(sum(c[0] for c in self.curves)),
             "converged": self.converged,
         }
+
+    def meta(self) -> dict[str, Any]:
+        """The :meth:`summary` (the fitted curves themselves are not repeated)."""
+        return self.summary()
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``projection``: :meth:`projection` with its default length."""
+        return {"projection": self.projection()}
+
+    def warnings(self, lang: str = "en") -> list[str]:
+        """What to know before reading alpha and beta, in ``lang`` (``"en"`` or ``"sv"``).
+
+        Examples
+        --------
+        >>> sbg_fit([1000, 900, 810, 729]).warnings("sv")[0][:28]
+        'skattningen stannade inte: a'
+        >>> sbg_fit([100, 86.9, 74.3, 65.3, 59.3, 55.1, 51.7, 49.1]).warnings()
+        []
+        """
+        check_lang(lang)
+        out = []
+        if not self.converged:
+            out.append(tr(_WARN["flat"], lang, m=self.alpha / (self.alpha + self.beta)))
+        if self.converged and not (math.isfinite(self.se_alpha) and math.isfinite(self.se_beta)):
+            out.append(tr(_WARN["no_se"], lang))
+        return out
 
 
 # Above this alpha + beta the beta distribution is a spike (sd of churn probabilities below about
@@ -341,3 +411,139 @@ def sbg_fit_cohorts(table: pd.DataFrame) -> SBGFit:
     if not curves:
         raise InputError("no cohort has been observed for more than one period")
     return sbg_fit_curves(curves)
+
+
+class ShiftedBetaGeometric(Estimator):
+    """The sBG retention model as an estimator (Fader & Hardie 2007).
+
+    ``fit`` takes one of: one survival curve (``survival``, with an optional ``cohort_size``, as
+    :func:`sbg_fit`), several cohorts' counts alive per period (``curves``, as
+    :func:`sbg_fit_curves`) or a :func:`~kundfokus.retention.cohorts` table (``cohorts``, as
+    :func:`sbg_fit_cohorts`). The fitting is done by those functions; the estimator keeps their
+    :class:`SBGFit` in ``fit_``. The model has no settings, so ``get_params()`` is empty.
+
+    Attributes
+    ----------
+    alpha_, beta_ : float
+        Parameters of the beta distribution of churn probabilities across customers.
+    standard_errors_ : dict
+        ``{"alpha": ..., "beta": ...}`` from the inverse observed information.
+    log_likelihood_ : float
+        Log-likelihood at the optimum.
+    converged_ : bool
+        See :class:`SBGFit` (``converged``).
+    fit_ : SBGFit
+        The full result (projection, observed survival, summary, warnings, ``to_dict``).
+
+    All learned attributes read ``None`` until ``fit``; the methods raise
+    :class:`kundfokus.base.NotFittedError` before it.
+
+    Examples
+    --------
+    >>> model = ShiftedBetaGeometric().fit([100, 86.9, 74.3, 65.3, 59.3, 55.1, 51.7, 49.1])
+    >>> round(model.alpha_, 3), round(model.beta_, 3)
+    (0.668, 3.806)
+    >>> [round(float(x), 3) for x in model.survival([8, 12])]
+    [0.46, 0.378]
+    >>> round(model.derl(0.1), 3)
+    5.414
+    >>> ShiftedBetaGeometric().survival(1)
+    Traceback (most recent call last):
+    ...
+    kundfokus.base.NotFittedError: this ShiftedBetaGeometric is not fitted yet: call fit() first
+    """
+
+    alpha_: float | None = None
+    beta_: float | None = None
+    standard_errors_: dict[str, float] | None = None
+    log_likelihood_: float | None = None
+    converged_: bool | None = None
+    fit_: SBGFit | None = None
+
+    def fit(
+        self,
+        survival: Sequence[Any] | None = None,
+        *,
+        curves: Sequence[Sequence[Any]] | None = None,
+        cohorts: pd.DataFrame | None = None,
+        cohort_size: float | None = None,
+    ) -> ShiftedBetaGeometric:
+        """Fit by maximum likelihood.
+
+        Parameters
+        ----------
+        survival : sequence of numbers, optional
+            One cohort: customers (or percent) still active at the start of periods 0, 1, ...
+        curves : sequence of sequences, optional
+            Several cohorts' counts alive at the start of periods 0, 1, ... (any lengths).
+        cohorts : pandas.DataFrame, optional
+            A :func:`~kundfokus.retention.cohorts` table (``cohort``, ``age``, ``alive``).
+        cohort_size : float, optional
+            With ``survival`` only: the number of customers at the start (see :func:`sbg_fit`).
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        InputError
+            Unless exactly one of ``survival``, ``curves`` and ``cohorts`` is given, or when the
+            data are not valid survival counts.
+        """
+        given = [
+            name
+            for name, value in (("survival", survival), ("curves", curves), ("cohorts", cohorts))
+            if value is not None
+        ]
+        if len(given) != 1:
+            raise InputError(
+                "give exactly one of survival, curves or cohorts"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        if cohort_size is not None and survival is None:
+            raise InputError(
+                "cohort_size goes with one survival curve; curves and cohorts are counts already",
+                column="cohort_size",
+                value=cohort_size,
+            )
+        if survival is not None:
+            result = sbg_fit(survival, cohort_size=cohort_size)
+        elif curves is not None:
+            result = sbg_fit_curves(curves)
+        else:
+            result = sbg_fit_cohorts(cohorts)
+        self.fit_ = result
+        self.alpha_ = result.alpha
+        self.beta_ = result.beta
+        self.standard_errors_ = {"alpha": result.se_alpha, "beta": result.se_beta}
+        self.log_likelihood_ = result.loglik
+        self.converged_ = result.converged
+        return self
+
+    def _result(self) -> SBGFit:
+        check_fitted(self, "fit_")
+        assert self.fit_ is not None
+        return self.fit_
+
+    def survival(self, t: Any) -> np.ndarray:
+        """Share of a new cohort still active after ``t`` periods; see :func:`sbg_survival`."""
+        return self._result().survival(t)
+
+    def retention_rate(self, t: Any) -> np.ndarray:
+        """Share of those active in period ``t - 1`` who renew into period ``t`` (t >= 1); see
+        :func:`sbg_retention_rate`."""
+        return self._result().retention_rate(t)
+
+    def derl(self, discount: float, renewals: int = 0) -> float:
+        """Discounted expected residual lifetime after ``renewals`` renewals; see
+        :func:`sbg_derl`."""
+        return self._result().derl(discount, renewals)
+
+    def projection(self, periods: int | None = None) -> pd.DataFrame:
+        """Survival and retention rates for t = 0..periods; see :meth:`SBGFit.projection`."""
+        return self._result().projection(periods)
+
+    def summary(self) -> dict[str, Any]:
+        """Estimates, standard errors, log-likelihood, mean churn; see :meth:`SBGFit.summary`."""
+        return self._result().summary()

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from kundfokus.base import Result
 from kundfokus.errors import InputError
 from kundfokus.scores.comparisons import compare_independent, compare_paired
 from kundfokus.scores.counting import Kind, Period
@@ -19,14 +20,37 @@ from kundfokus.scores.measures import ces, csat, nps, score_warnings
 
 
 @dataclass
-class ScoreReport:
-    """A score table, the comparison of its two rows (when it has exactly two) and its warnings."""
+class ScoreReport(Result):
+    """A score table, the comparison of its two rows (when it has exactly two) and its warnings.
+
+    A :class:`kundfokus.base.Result`: the tables are ``table`` and (when there is one)
+    ``comparison``, the metadata is ``kind``, and ``to_dict(lang)`` adds the warnings.
+
+    Attributes
+    ----------
+    kind : str
+        ``"nps"``, ``"csat"`` or ``"ces"``.
+    table : pandas.DataFrame
+        One row per group and/or period (see :func:`kundfokus.scores.nps`).
+    comparison : pandas.DataFrame or None
+        One row comparing the two rows of ``table``; ``None`` unless it has exactly two.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"s": [10, 9, 3, 8] * 10, "g": ["x", "y"] * 20})
+    >>> d = analyze("nps", df, "s", by="g").to_dict(lang="sv")
+    >>> d["kind"], len(d["table"]), len(d["comparison"])
+    ('nps', 2, 1)
+    >>> d["warnings"][0]
+    'x: bara 20 svar (färre än 30); värdet är för osäkert för att läsas'
+    """
 
     kind: str
     table: pd.DataFrame
     comparison: pd.DataFrame | None
 
     def warnings(self, lang: str = "en") -> list[str]:
+        """Cells with too few answers or with invalid answers left out, in ``lang``."""
         return score_warnings(self.table, lang=lang)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kundfokus.base import Result
 from kundfokus.contacts.preparation import (  # noqa: F401  (public names of the old module)
     CHANNELS,
     DEFAULT_COLUMNS,
@@ -32,8 +33,25 @@ from kundfokus.store.repositories import ensure_taxonomy_labels, existing_extern
 
 
 @dataclass
-class ImportResult:
-    """What :func:`import_contacts` did."""
+class ImportResult(Result):
+    """What :func:`import_contacts` did.
+
+    A :class:`kundfokus.base.Result` (no tables; :meth:`to_dict` is the JSON of
+    ``kundfokus contacts import --format json``).
+
+    Attributes
+    ----------
+    batch_id : int
+        The import batch written.
+    n_rows : int
+        Contacts imported.
+    redacted : bool
+        Whether personal data was redacted from the texts.
+    languages, channels : dict
+        Contacts per detected language and per channel.
+    n_rule_guesses, n_labels : int
+        Rule-based first guesses and imported labels written.
+    """
 
     batch_id: int
     n_rows: int
@@ -43,7 +61,8 @@ class ImportResult:
     n_rule_guesses: int = 0
     n_labels: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """The fields as a JSON-ready dict (nothing in it depends on ``lang``)."""
         return {
             "batch_id": self.batch_id,
             "n_rows": self.n_rows,

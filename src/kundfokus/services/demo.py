@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from kundfokus.base import Result
 from kundfokus.errors import InputError
 from kundfokus.i18n import check_lang, tr
 from kundfokus.settings import get_settings
@@ -97,8 +98,12 @@ _TEXT: dict[str, dict[str, str]] = {
 
 
 @dataclass
-class DemoResult:
+class DemoResult(Result):
     """Everything the demo computed.
+
+    A :class:`kundfokus.base.Result`: the tables are the Kano features overall (``kano``) and per
+    situation (``kano_groups``) and the opportunity scores (``jtbd``); the metadata the number of
+    respondents and the folders; the warnings those of the two Kano analyses.
 
     Attributes
     ----------
@@ -125,6 +130,29 @@ class DemoResult:
     examples: Path
     respondents: int
     report: Path | None = None
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``kano``, ``kano_groups`` (the features tables) and ``jtbd``."""
+        return {
+            "kano": self.kano.features,
+            "kano_groups": self.kano_groups.features,
+            "jtbd": self.jtbd,
+        }
+
+    def meta(self) -> dict[str, Any]:
+        """``respondents``, ``examples`` (the data folder) and ``report`` (the file or ``None``)."""
+        return {
+            "respondents": self.respondents,
+            "examples": str(self.examples),
+            "report": None if self.report is None else str(self.report),
+        }
+
+    def warnings(self, lang: str = "en") -> list[str]:
+        """The warnings of the Kano analyses (unreadable answers, respondents left out)."""
+        out: list[str] = []
+        for kano in (self.kano, self.kano_groups):
+            out.extend(w for w in kano.warnings(lang) if w not in out)
+        return out
 
 
 def _candidates(examples: str | Path | None) -> list[Path]:

@@ -42,6 +42,7 @@ import pandas as pd
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from kundfokus.base import Result
 from kundfokus.contacts.active_learning import (
     _WHY,
     TOP_K,
@@ -230,8 +231,8 @@ def normalise_label(axis: str, label: str) -> str:
 
 
 @dataclass
-class CorrectionResult:
-    """What :func:`correct` recorded."""
+class CorrectionResult(Result):
+    """What :func:`correct` recorded (a :class:`kundfokus.base.Result` without tables)."""
 
     correction_id: int
     contact_id: str
@@ -243,7 +244,8 @@ class CorrectionResult:
     at: str
     new_label: bool
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """Every field (nothing in it depends on ``lang``)."""
         return asdict(self)
 
 
@@ -372,8 +374,12 @@ def fingerprint(train: pd.DataFrame) -> str:
 
 
 @dataclass
-class RetrainResult:
-    """What :func:`retrain` did."""
+class RetrainResult(Result):
+    """What :func:`retrain` did (a :class:`kundfokus.base.Result` without tables).
+
+    :meth:`to_dict` leaves out the per-class evaluation; :meth:`tables` has it as
+    ``per_class`` when the evaluation holds one.
+    """
 
     axis: str
     version: int
@@ -387,7 +393,15 @@ class RetrainResult:
     unchanged_since: int | None = None
     classes: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``per_class``: the evaluation per class, when there is one."""
+        per_class = self.evaluation.get("per_class")
+        if isinstance(per_class, pd.DataFrame):
+            return {"per_class": per_class}
+        return {}
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        """Every field, the evaluation without ``per_class`` (nothing depends on ``lang``)."""
         d = asdict(self)
         d["evaluation"] = {k: v for k, v in self.evaluation.items() if k != "per_class"}
         return d
