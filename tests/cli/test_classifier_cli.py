@@ -8,8 +8,8 @@ import sys
 import polars as pl
 import pytest
 
-from kundfokus.cli import main
 from classifier_data import SWEDISH_TEST, TRAIN
+from kundfokus.cli import main
 
 
 def run(argv, capsys, monkeypatch):

@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 from sklearn.base import clone
 
+from classifier_data import SWEDISH_TEST, TRAIN
 from kundfokus.contacts.classifier import (
     ContactClassifier,
     TagClassifier,
@@ -17,7 +18,6 @@ from kundfokus.contacts.classifier import (
 )
 from kundfokus.contacts.evaluation import evaluate
 from kundfokus.errors import InputError
-from classifier_data import SWEDISH_TEST, TRAIN
 
 TEXTS = [t for t, _, _ in TRAIN]
 LABELS = [p for _, p, _ in TRAIN]
