@@ -122,3 +122,23 @@ def test_a_crafted_model_version_in_the_store_runs_nothing(tmp_path):
         load_version(mv)
     assert not marker.exists()
     assert isinstance(UntrustedModelError("x"), InputError)  # the CLI exits 2 on it
+
+
+def test_the_cli_refuses_an_old_pickle_without_trust(model, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "old.kfmodel"
+    with open(path, "wb") as fh:
+        fh.write(MAGIC)
+        fh.write(pickle.dumps(_header(), protocol=5))
+        joblib.dump(model, fh, compress=3)
+    data = tmp_path / "c.csv"
+    data.write_text("text,label\nlost card,card\nnew loan,loan\n", encoding="utf-8")
+    exe = Path(sys.executable).parent / "kundfokus"
+    args = [str(exe), "contacts", "evaluate", str(data), "--model", str(path), "--label-col", "label"]
+    res = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "--trust" in res.stderr and "Traceback" not in res.stderr
+    res = subprocess.run([*args, "--trust"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr

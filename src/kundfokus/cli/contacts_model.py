@@ -145,12 +145,18 @@ def classify(
     redact: bool = typer.Option(
         False, "--redact", help="Redact personal data in the text column of the output."
     ),
+    trust: bool = typer.Option(
+        False,
+        "--trust",
+        help="Also load a model file written by kundfokus 0.1 (a pickle, which can run code): "
+        "only for a file you wrote yourself. / Läs även en modellfil från kundfokus 0.1.",
+    ),
 ) -> None:
     """Add `<axis>` and `<axis>_confidence` columns. / Lägg till predikterad etikett och säkerhet."""
     from kundfokus.contacts.classifier import classify_frame
     from kundfokus.contacts.persistence import load_model
 
-    clf = load_model(model)
+    clf = load_model(model, trust=trust)
     df = read_table(file)
     texts = _texts(df, text_col, file)
     try:
@@ -179,12 +185,18 @@ def evaluate(
     label_col: str = typer.Option(..., "--label-col", help="Column with the true label."),
     fmt: Format = typer.Option(Format.text, "--format", help="text or json."),
     out: Path | None = typer.Option(None, "-o", "--out", help="Write to this file."),
+    trust: bool = typer.Option(
+        False,
+        "--trust",
+        help="Also load a model file written by kundfokus 0.1 (a pickle, which can run code): "
+        "only for a file you wrote yourself. / Läs även en modellfil från kundfokus 0.1.",
+    ),
 ) -> None:
     """Accuracy, macro F1, calibration and out-of-scope figures. / Träffsäkerhet och kalibrering."""
     from kundfokus.contacts.evaluation import evaluate as evaluate_method
     from kundfokus.contacts.persistence import load_model
 
-    clf = load_model(model)
+    clf = load_model(model, trust=trust)
     df = read_table(file)
     texts = _texts(df, text_col, file)
     labels = _labels(df, label_col, file)
