@@ -94,3 +94,21 @@ def test_bad_input_is_input_error():
         expected_calibration_error([1.5], [True])
     with pytest.raises(InputError):
         evaluate([], [])
+
+
+def test_old_class_name_evaluation_warns_and_is_the_result_class():
+    from kundfokus.contacts import evaluation
+    from kundfokus.contacts.evaluation import EvaluationResult
+
+    ev = evaluate(["a", "b"], ["a", "a"])
+    assert type(ev) is EvaluationResult
+    with pytest.warns(DeprecationWarning, match="use EvaluationResult") as record:
+        old = evaluation.Evaluation
+    assert record[0].filename == __file__
+    assert old is EvaluationResult and isinstance(ev, old)
+    with pytest.warns(DeprecationWarning):
+        from kundfokus.contacts.evaluation import Evaluation
+    assert Evaluation(**vars(ev)).to_dict() == ev.to_dict()
+    assert "Evaluation" not in evaluation.__all__
+    with pytest.raises(AttributeError):
+        evaluation.NoSuchName  # noqa: B018

@@ -163,7 +163,7 @@ def test_bad_scores_name_row_column_and_value(value, message):
 
 def test_bad_scores_can_be_treated_as_missing_and_are_reported():
     df = pd.DataFrame({"nps": ["9", "", "x", "11", "3", None]})
-    t = scores.nps(df, "nps", invalid="missing", min_n=1)
+    t = scores.nps(df, "nps", on_invalid="missing", min_n=1)
     row = t.iloc[0]
     assert (row["n"], row["n_missing"], row["n_invalid"]) == (2, 2, 2)
     assert any("2 answers were not valid" in w for w in t.attrs["warnings"])

@@ -26,6 +26,7 @@ out-of-scope figures (only when ``oos_label`` occurs in the true labels)
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +37,7 @@ import pandas as pd
 from kundfokus.errors import InputError
 
 __all__ = [
-    "Evaluation",
+    "EvaluationResult",
     "evaluate",
     "expected_calibration_error",
     "reliability_table",
@@ -44,8 +45,11 @@ __all__ = [
 
 
 @dataclass
-class Evaluation:
+class EvaluationResult:
     """Figures from :func:`evaluate`.
+
+    (Called ``Evaluation`` before 0.2, which also named the store's table of evaluations,
+    :class:`kundfokus.store.models.Evaluation`; the old name still works here, with a warning.)
 
     Attributes
     ----------
@@ -221,7 +225,7 @@ def evaluate(
     classes: Sequence[Any] | None = None,
     oos_label: str = "other",
     n_bins: int = 15,
-) -> Evaluation:
+) -> EvaluationResult:
     """Accuracy, macro F1, per-class figures, calibration and out-of-scope figures.
 
     Parameters
@@ -242,8 +246,8 @@ def evaluate(
 
     Returns
     -------
-    Evaluation
-        See :class:`Evaluation`; ``.to_dict()`` gives a JSON-ready dict.
+    EvaluationResult
+        See :class:`EvaluationResult`; ``.to_dict()`` gives a JSON-ready dict.
 
     Examples
     --------
@@ -306,7 +310,7 @@ def evaluate(
         pred_oos = yp == oos
         oos_precision = float(np.mean(yt[pred_oos] == oos)) if pred_oos.any() else None
         in_scope_accuracy = float(np.mean(yt[~is_oos] == yp[~is_oos])) if (~is_oos).any() else None
-    return Evaluation(
+    return EvaluationResult(
         n=n,
         accuracy=accuracy,
         macro_f1=macro_f1,
@@ -328,3 +332,17 @@ def top_index(proba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     [1, 0]
     """
     return np.arange(proba.shape[0]), proba.argmax(axis=1)
+
+
+def __getattr__(name: str) -> Any:
+    """``Evaluation``, the name of :class:`EvaluationResult` before 0.2: warns, then gives it."""
+    if name == "Evaluation":
+        warnings.warn(
+            "kundfokus.contacts.evaluation.Evaluation is deprecated and will be removed after 0.2; "
+            "use EvaluationResult (kundfokus.store.models.Evaluation is the table of stored "
+            "evaluations)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return EvaluationResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -1024,6 +1025,24 @@ def _check_options(table: str | None, rule: str, threshold: float) -> None:
         raise InputError(f"strength_threshold must be between 0 and 1, got {threshold!r}")
 
 
+def _check_on_invalid(on_invalid: str) -> Literal["raise", "missing"]:
+    """``"raise"`` or ``"missing"``; the spelling ``"error"`` (before 0.2) warns and means raise.
+
+    Called by the public function itself, so the warning points at its caller.
+    """
+    if on_invalid == "error":
+        warnings.warn(
+            "on_invalid='error' is deprecated and will be removed after 0.2; use "
+            "on_invalid='raise' (the spelling of kundfokus.scores as well)",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return "raise"
+    if on_invalid not in ("raise", "missing"):
+        raise InputError(f"on_invalid must be 'raise' or 'missing', got {on_invalid!r}")
+    return "raise" if on_invalid == "raise" else "missing"
+
+
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
     if by is None:
         return []
@@ -1039,7 +1058,7 @@ def analyze(
     rule: str = "mode",
     strength_threshold: float = 0.06,
     by: str | Sequence[str] | None = None,
-    on_invalid: Literal["error", "missing"] = "error",
+    on_invalid: Literal["raise", "missing"] = "raise",
     exclude: Literal["Q", "I"] | None = None,
     exclude_threshold: float = 0.5,
     respondent_column: str | None = None,
@@ -1073,8 +1092,10 @@ def analyze(
     by:
         Column(s) to analyse separately per group; adds :attr:`KanoResult.group_tests`.
     on_invalid:
-        ``"error"`` (an :class:`~kundfokus.errors.InputError` naming row, column and value) or
-        ``"missing"`` (treat unreadable answers as missing and report them in ``.invalid``).
+        ``"raise"`` (default: an :class:`~kundfokus.errors.InputError` naming row, column and
+        value) or ``"missing"`` (treat unreadable answers as missing and report them in
+        ``.invalid``). ``"error"`` is the deprecated spelling of ``"raise"`` (warns; removed
+        after 0.2).
     exclude:
         ``"Q"`` or ``"I"``: leave out respondents with more than ``exclude_threshold`` of their
         answered features in that category (reported in ``.removed``).
@@ -1108,8 +1129,7 @@ def analyze(
     0  Hotline  4  2  2      M/O     0.5   -1.0
     """
     _check_options(table, rule, strength_threshold)
-    if on_invalid not in ("error", "missing"):
-        raise InputError(f"on_invalid must be 'error' or 'missing', got {on_invalid!r}")
+    on_invalid = _check_on_invalid(on_invalid)
     if exclude is not None and exclude not in CATEGORIES:
         raise InputError(f"exclude must be one of {', '.join(CATEGORIES)}, got {exclude!r}")
     if importance_scale is not None:
@@ -1126,7 +1146,7 @@ def analyze(
         raise InputError("the table has no answers (no data rows)")
     reader = _Reader(on_invalid, importance_scale)
     read, has_importance = _read_tally(tally, layout, reader)
-    if reader.bad and on_invalid == "error":
+    if reader.bad and on_invalid == "raise":
         raise _locate_first_bad(nwf, layout, reader.bad, importance_scale)
     if layout.kind == "long" and tally[_FEAT].map(is_missing).any():
         assert layout.feature_col is not None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from kundfokus.base import Result
 from kundfokus.errors import InputError
 from kundfokus.scores.comparisons import compare_independent, compare_paired
-from kundfokus.scores.counting import Kind, Period
+from kundfokus.scores.counting import Kind, OnInvalid, Period, resolve_on_invalid
 from kundfokus.scores.measures import ces, csat, nps, score_warnings
 
 # --------------------------------------------------------------------------------------------------
@@ -65,17 +65,20 @@ def analyze(
     ci: str | None = None,
     level: float = 0.95,
     min_n: int = 30,
-    invalid: Literal["raise", "missing"] = "raise",
+    on_invalid: OnInvalid = "raise",
     paired: bool = False,
     respondent: str | None = None,
     scale: tuple[int, int] | None = None,
     n_boot: int = 2000,
     seed: int | None = 0,
+    invalid: OnInvalid | None = None,
 ) -> ScoreReport:
     """Compute a score table and, when it has exactly two rows, compare them.
 
     The comparison is independent (:func:`compare_independent`) unless ``paired`` is set, in which
-    case ``respondent`` names the respondent column (:func:`compare_paired`).
+    case ``respondent`` names the respondent column (:func:`compare_paired`). The other
+    parameters are those of :func:`nps`, :func:`csat` and :func:`ces`; ``on_invalid`` is
+    ``"raise"`` or ``"missing"`` (``invalid=`` is its deprecated spelling, removed after 0.2).
 
     Examples
     --------
@@ -85,12 +88,13 @@ def analyze(
     >>> list(rep.table["group"]), round(float(rep.comparison["z"].iloc[0]), 3)
     (['x', 'y'], -2.0)
     """
+    on_invalid = resolve_on_invalid(on_invalid, invalid)
     if kind not in ("nps", "csat", "ces"):
         raise InputError(f"unknown score {kind!r}: use nps, csat or ces", value=kind)
     if paired and respondent is None:
         raise InputError("a paired comparison needs the respondent column (--respondent)")
     common: dict[str, Any] = dict(
-        by=by, period=period, date=date, level=level, min_n=min_n, invalid=invalid
+        by=by, period=period, date=date, level=level, min_n=min_n, on_invalid=on_invalid
     )
     boot: dict[str, Any] = dict(n_boot=n_boot, seed=seed)
     if kind == "nps":
@@ -112,7 +116,7 @@ def analyze(
                 date=date,
                 scale=scale,
                 level=level,
-                invalid=invalid,
+                on_invalid=on_invalid,
             )
         else:
             comparison = compare_independent(table, level=level)

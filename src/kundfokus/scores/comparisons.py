@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import narwhals as nw
 import pandas as pd
@@ -20,7 +20,14 @@ from kundfokus.frames import (
     require_columns,
     to_pandas,
 )
-from kundfokus.scores.counting import _ST_OK, Kind, Period, _score_exprs
+from kundfokus.scores.counting import (
+    _ST_OK,
+    Kind,
+    OnInvalid,
+    Period,
+    _score_exprs,
+    resolve_on_invalid,
+)
 from kundfokus.scores.measures import _check_scale, cell_label, ces, csat, nps
 from kundfokus.stats import z_value
 
@@ -222,7 +229,8 @@ def compare_paired(
     scale: tuple[int, int] | None = None,
     top: int = 2,
     level: float = 0.95,
-    invalid: Literal["raise", "missing"] = "raise",
+    on_invalid: OnInvalid = "raise",
+    invalid: OnInvalid | None = None,
 ) -> pd.DataFrame:
     """Test the difference between two groups or periods answered by the same respondents.
 
@@ -235,8 +243,8 @@ def compare_paired(
 
     Parameters
     ----------
-    frame, score, by, period, date, invalid:
-        As in :func:`nps`.
+    frame, score, by, period, date, on_invalid, invalid:
+        As in :func:`nps` (``invalid`` is the deprecated spelling of ``on_invalid``).
     respondent:
         Column that identifies a respondent.
     kind:
@@ -262,6 +270,7 @@ def compare_paired(
     >>> int(row["n_pairs"]), round(float(row["difference"]), 2), round(float(row["t"]), 3)
     (3, 66.67, 1.0)
     """
+    on_invalid = resolve_on_invalid(on_invalid, invalid)
     if kind not in ("nps", "csat", "ces"):
         raise InputError(f"unknown score {kind!r}: use nps, csat or ces", value=kind)
     defaults = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -273,7 +282,7 @@ def compare_paired(
     if kind == "csat":
         extra["top"] = top
     table = summary_fn(
-        frame, score, by=by, period=period, date=date, min_n=0, invalid=invalid, **extra
+        frame, score, by=by, period=period, date=date, min_n=0, on_invalid=on_invalid, **extra
     )
     a, b = _pick_two(table, groups)
     f = as_frame(frame)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -27,11 +28,14 @@ from kundfokus.frames import (
 
 Kind = Literal["nps", "csat", "ces"]
 Period = Literal["week", "month", "quarter"]
+OnInvalid = Literal["raise", "missing"]
 PERIODS: tuple[str, ...] = ("week", "month", "quarter")
 NPS_CI = ("adjusted-wald", "wald", "bootstrap")
 PROPORTION_CI = ("wilson", "adjusted-wald", "wald", "bootstrap")
 MEAN_CI = ("t", "bootstrap")
 ALL = "all"
+#: What to do with an answer that is not on the scale: stop with an error, or count it as missing.
+ON_INVALID: tuple[str, ...] = ("raise", "missing")
 
 _NUMBER = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
 _ST_OK, _ST_MISSING, _ST_INVALID = 0, 1, 2
@@ -98,6 +102,39 @@ class _Counts:
     days: dict[str, date] = field(default_factory=dict)
 
 
+def resolve_on_invalid(on_invalid: str, invalid: str | None = None) -> OnInvalid:
+    """Check ``on_invalid``; take the deprecated ``invalid=`` keyword (before 0.2) when it is given.
+
+    Called by the public functions themselves, so the warning points at their caller.
+
+    >>> resolve_on_invalid("missing")
+    'missing'
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     resolve_on_invalid("raise", invalid="missing"), caught[0].category.__name__
+    ('missing', 'DeprecationWarning')
+    """
+    if invalid is not None:
+        warnings.warn(
+            "the keyword invalid= is deprecated and will be removed after 0.2; use on_invalid= "
+            "(the same values, 'raise' or 'missing')",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        if on_invalid != "raise" and on_invalid != invalid:
+            raise InputError(
+                f"on_invalid={on_invalid!r} and the deprecated invalid={invalid!r} disagree; "
+                "give only on_invalid"
+            )
+        on_invalid = invalid
+    if on_invalid not in ON_INVALID:
+        raise InputError(
+            f"on_invalid must be 'raise' or 'missing', not {on_invalid!r}", value=on_invalid
+        )
+    return "raise" if on_invalid == "raise" else "missing"
+
+
 def _count_answers(
     frame: Any,
     score: str,
@@ -106,10 +143,12 @@ def _count_answers(
     by: str | None,
     period: str | None,
     date_column: str | None,
-    invalid: str,
+    on_invalid: str,
 ) -> _Counts:
-    if invalid not in ("raise", "missing"):
-        raise InputError(f"invalid must be 'raise' or 'missing', not {invalid!r}", value=invalid)
+    if on_invalid not in ON_INVALID:
+        raise InputError(
+            f"on_invalid must be 'raise' or 'missing', not {on_invalid!r}", value=on_invalid
+        )
     if period is not None and period not in PERIODS:
         raise InputError(
             f"unknown period {period!r}: use week, month or quarter", value=period, column=None
@@ -136,14 +175,14 @@ def _count_answers(
         .agg(nw.len().alias("count"))
     )
     raw = to_pandas(agg)
-    if invalid == "raise" and bool((raw["_kf_st"] == _ST_INVALID).any()):
+    if on_invalid == "raise" and bool((raw["_kf_st"] == _ST_INVALID).any()):
         row, bad = first_row(f, (status == _ST_INVALID).fill_null(False), score)
         raise InputError(
             _bad_score_message(bad, spec.low, spec.high),
             row=row,
             column=score,
             value=bad,
-            hint="fix the value, or leave bad values out: invalid='missing', --invalid-as-missing",
+            hint="fix the value, or leave bad values out: on_invalid='missing', --invalid-as-missing",
         )
     if period is not None and date_column is not None:
         days = check_days(f, date_column, distinct=raw["_kf_day"].unique().tolist())

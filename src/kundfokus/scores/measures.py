@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,10 +16,12 @@ from kundfokus.scores.counting import (
     MEAN_CI,
     NPS_CI,
     PROPORTION_CI,
+    OnInvalid,
     Period,
     _count_answers,
     _Counts,
     _Spec,
+    resolve_on_invalid,
 )
 from kundfokus.scores.intervals import (
     _mean_stats,
@@ -75,9 +77,10 @@ def nps(
     ci: str = "adjusted-wald",
     level: float = 0.95,
     min_n: int = 30,
-    invalid: Literal["raise", "missing"] = "raise",
+    on_invalid: OnInvalid = "raise",
     n_boot: int = 2000,
     seed: int | None = 0,
+    invalid: OnInvalid | None = None,
 ) -> pd.DataFrame:
     """Net Promoter Score per group and period, with standard error and confidence interval.
 
@@ -99,12 +102,14 @@ def nps(
         Confidence level of the interval (default 0.95).
     min_n:
         Groups with fewer answers get ``small_sample = True`` and a warning (default 30).
-    invalid:
+    on_invalid:
         ``"raise"`` (default): an answer that is not a whole number from 0 to 10 raises
         :class:`~kundfokus.errors.InputError` naming row, column and value. ``"missing"``: such
         answers are left out and counted in ``n_invalid``.
     n_boot, seed:
         Bootstrap resamples and random seed.
+    invalid:
+        Deprecated spelling of ``on_invalid`` (warns; removed after 0.2).
 
     Returns
     -------
@@ -126,9 +131,16 @@ def nps(
     """
     if ci not in NPS_CI:
         raise InputError(f"unknown interval {ci!r} for NPS: use {', '.join(NPS_CI)}", value=ci)
+    on_invalid = resolve_on_invalid(on_invalid, invalid)
     z_value(level)
     c = _count_answers(
-        frame, score, _Spec("nps", 0, 10), by=by, period=period, date_column=date, invalid=invalid
+        frame,
+        score,
+        _Spec("nps", 0, 10),
+        by=by,
+        period=period,
+        date_column=date,
+        on_invalid=on_invalid,
     )
     rows = []
     for key, values, counts in _cells(c):
@@ -170,15 +182,16 @@ def csat(
     ci: str = "wilson",
     level: float = 0.95,
     min_n: int = 30,
-    invalid: Literal["raise", "missing"] = "raise",
+    on_invalid: OnInvalid = "raise",
     n_boot: int = 2000,
     seed: int | None = 0,
+    invalid: OnInvalid | None = None,
 ) -> pd.DataFrame:
     """Customer satisfaction: the top-box share (top-2-box of 1-5 by default), per group and period.
 
     Parameters
     ----------
-    frame, score, by, period, date, level, min_n, invalid, n_boot, seed:
+    frame, score, by, period, date, level, min_n, on_invalid, n_boot, seed, invalid:
         As in :func:`nps`.
     scale:
         Lowest and highest answer (default 1-5).
@@ -207,6 +220,7 @@ def csat(
         raise InputError(f"top must be between 1 and {high - low}, not {top}", value=top)
     if ci not in PROPORTION_CI:
         raise InputError(f"unknown interval {ci!r} for CSAT: use {', '.join(PROPORTION_CI)}")
+    on_invalid = resolve_on_invalid(on_invalid, invalid)
     z_value(level)
     c = _count_answers(
         frame,
@@ -215,7 +229,7 @@ def csat(
         by=by,
         period=period,
         date_column=date,
-        invalid=invalid,
+        on_invalid=on_invalid,
     )
     cut = high - top + 1
     rows = []
@@ -255,15 +269,16 @@ def ces(
     ci: str = "t",
     level: float = 0.95,
     min_n: int = 30,
-    invalid: Literal["raise", "missing"] = "raise",
+    on_invalid: OnInvalid = "raise",
     n_boot: int = 2000,
     seed: int | None = 0,
+    invalid: OnInvalid | None = None,
 ) -> pd.DataFrame:
     """Customer effort score (CES 2.0 by default: 1-7 agreement that the issue was easy to handle).
 
     Parameters
     ----------
-    frame, score, by, period, date, level, min_n, invalid, n_boot, seed:
+    frame, score, by, period, date, level, min_n, on_invalid, n_boot, seed, invalid:
         As in :func:`nps`.
     scale:
         Lowest and highest answer (default 1-7).
@@ -295,6 +310,7 @@ def ces(
         raise InputError(f"agree_from must be above {low} and at most {high}", value=agree_from)
     if ci not in MEAN_CI:
         raise InputError(f"unknown interval {ci!r} for CES: use {', '.join(MEAN_CI)}", value=ci)
+    on_invalid = resolve_on_invalid(on_invalid, invalid)
     z_value(level)
     c = _count_answers(
         frame,
@@ -303,7 +319,7 @@ def ces(
         by=by,
         period=period,
         date_column=date,
-        invalid=invalid,
+        on_invalid=on_invalid,
     )
     rows = []
     share_ci = "bootstrap" if ci == "bootstrap" else "wilson"
