@@ -83,3 +83,31 @@ class InputError(KundfokusError, ValueError):
             value=self.value,
             hint=self.hint,
         )
+
+
+def check_on_invalid(on_invalid: str, *, stacklevel: int = 3) -> str:
+    """The policy for an answer that cannot be read: ``"raise"`` or ``"missing"``.
+
+    Every method takes it as ``on_invalid=``. The spelling ``"error"`` (kundfokus 0.1) still works,
+    warns a :class:`DeprecationWarning` pointing at the caller, and means ``"raise"``.
+
+    >>> check_on_invalid("missing")
+    'missing'
+    >>> check_on_invalid("skip")
+    Traceback (most recent call last):
+    ...
+    kundfokus.errors.InputError: value 'skip': on_invalid must be 'raise' or 'missing'
+    """
+    if on_invalid == "error":
+        import warnings
+
+        warnings.warn(
+            "on_invalid='error' is deprecated and will be removed after 0.2; use "
+            "on_invalid='raise' (the same spelling in every method)",
+            DeprecationWarning,
+            stacklevel=stacklevel,
+        )
+        return "raise"
+    if on_invalid not in ("raise", "missing"):
+        raise InputError("on_invalid must be 'raise' or 'missing'", value=on_invalid)
+    return on_invalid

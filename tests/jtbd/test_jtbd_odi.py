@@ -427,3 +427,22 @@ def test_property_scores_match_direct_count(case):
         assert res["opportunity"] == pytest.approx(i + max(i - s, 0))
     else:
         assert math.isnan(res["opportunity"]) and res["served"] is None
+
+
+def test_on_invalid_error_is_a_deprecated_spelling_of_raise():
+    df = HAND.astype(str)
+    df.loc[6, "tone_satisfaction"] = "very"
+    with (
+        pytest.warns(DeprecationWarning, match="on_invalid='raise'"),
+        pytest.raises(InputError) as old,
+    ):
+        opportunity(df, on_invalid="error")
+    with pytest.raises(InputError) as new:
+        opportunity(df, on_invalid="raise")
+    assert (
+        (old.value.row, old.value.column)
+        == (new.value.row, new.value.column)
+        == (7, "tone_satisfaction")
+    )
+    with pytest.raises(InputError, match="on_invalid must be"):
+        opportunity(HAND, on_invalid="skip")

@@ -26,7 +26,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from kundfokus.errors import InputError
+from kundfokus.errors import InputError, check_on_invalid
 from kundfokus.i18n import check_lang
 from kundfokus.stats import wilson_interval
 
@@ -162,7 +162,7 @@ def opportunity(
     *,
     inventory: JobInventory | None = None,
     by: str | Sequence[str] | None = None,
-    on_invalid: Literal["error", "missing"] = "error",
+    on_invalid: Literal["raise", "missing"] = "raise",
     lang: str = "en",
     confidence: float = 0.95,
 ) -> pd.DataFrame:
@@ -185,9 +185,9 @@ def opportunity(
     by:
         Column(s) to score separately, e.g. ``"channel"`` or ``"situation"``.
     on_invalid:
-        ``"error"`` (default) raises :class:`~kundfokus.errors.InputError` on the first answer that
+        ``"raise"`` (default) raises :class:`~kundfokus.errors.InputError` on the first answer that
         is not on the 1-5 scale; ``"missing"`` treats such answers as no answer and counts them in
-        ``n_invalid``.
+        ``n_invalid``. The old spelling ``"error"`` still works and warns (deprecated).
     lang:
         Language of the outcome statements taken from the inventory (``"en"`` or ``"sv"``).
     confidence:
@@ -225,8 +225,7 @@ def opportunity(
     1  polite  10         4.0           9.0          4.0   over-served
     """
     check_lang(lang)
-    if on_invalid not in ("error", "missing"):
-        raise ValueError("on_invalid must be 'error' or 'missing'")
+    on_invalid = check_on_invalid(on_invalid)
     if not 0 < confidence < 1:
         raise ValueError("confidence must be between 0 and 1")
     try:
@@ -267,7 +266,7 @@ def opportunity(
     imp_bad = pd.Series([v is _INVALID for v in imp], index=counts.index, dtype=bool)
     sat_bad = pd.Series([v is _INVALID for v in sat], index=counts.index, dtype=bool)
 
-    if on_invalid == "error" and (imp_bad.any() or sat_bad.any()):
+    if on_invalid == "raise" and (imp_bad.any() or sat_bad.any()):
         bad = pd.DataFrame(
             [(o, v, "i") for o, v, b in zip(counts[_OUT], raw_imp, imp_bad, strict=True) if b]
             + [(o, v, "s") for o, v, b in zip(counts[_OUT], raw_sat, sat_bad, strict=True) if b],

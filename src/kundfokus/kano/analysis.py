@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kundfokus.base import Result
-from kundfokus.errors import InputError
+from kundfokus.errors import InputError, check_on_invalid
 from kundfokus.frames import to_pandas
 from kundfokus.kano.answers import answer_code, importance_value, is_missing
 from kundfokus.kano.tables import CATEGORIES, EVALUATION_TABLES
@@ -1030,17 +1029,7 @@ def _check_on_invalid(on_invalid: str) -> Literal["raise", "missing"]:
 
     Called by the public function itself, so the warning points at its caller.
     """
-    if on_invalid == "error":
-        warnings.warn(
-            "on_invalid='error' is deprecated and will be removed after 0.2; use "
-            "on_invalid='raise' (the spelling of kundfokus.scores as well)",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-        return "raise"
-    if on_invalid not in ("raise", "missing"):
-        raise InputError(f"on_invalid must be 'raise' or 'missing', got {on_invalid!r}")
-    return "raise" if on_invalid == "raise" else "missing"
+    return check_on_invalid(on_invalid, stacklevel=4)  # type: ignore[return-value]
 
 
 def _by_list(by: str | Sequence[str] | None) -> list[str]:
