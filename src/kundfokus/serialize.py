@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -81,3 +82,58 @@ def to_json(obj: Any, *, indent: int | None = 2) -> str:
     return json.dumps(
         json_safe(obj), ensure_ascii=False, indent=indent, default=_default, allow_nan=False
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# CSV that a spreadsheet opens safely
+# --------------------------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` as a spreadsheet will not run it: text that starts like a formula gets a ``'``.
+
+    Following OWASP's advice on CSV injection, a text cell that begins with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return is prefixed with a single quote, which Excel and LibreOffice
+    show but do not evaluate. A carriage return inside a cell becomes a line feed (which the CSV
+    writer quotes), so it cannot start a new row. Numbers, and text that is just a number (``"-5"``, ``"+46"``), are
+    left as they are: they are not formulas.
+
+    >>> safe_cell('=HYPERLINK("http://x","klicka")'), safe_cell("-5"), safe_cell(-5), safe_cell("hej")
+    ('\\'=HYPERLINK("http://x","klicka")', '-5', -5, 'hej')
+    >>> safe_cell("@SUM(A1)"), safe_cell("\\t=1")
+    ("'@SUM(A1)", "'\\t=1")
+    """
+    if isinstance(value, str) and "\r" in value:
+        # a bare carriage return is not quoted by the CSV writer, and a spreadsheet starts a new
+        # row at it: the rest of the cell would arrive as a cell of its own
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return safe_cell(value) if not value.startswith("\n") else "'" + value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        if _PLAIN_NUMBER.fullmatch(value):
+            return value
+        return "'" + value
+    return value
+
+
+def to_csv(frame: pd.DataFrame, *, safe: bool = True, sep: str = ",") -> str:
+    """``frame`` as CSV text; with ``safe`` (the default) every text cell and header through
+    :func:`safe_cell`, so a customer's ``=HYPERLINK(...)`` reaches Excel as text, not a formula.
+
+    >>> print(to_csv(pd.DataFrame({"text": ["=1+1", "ok"], "n": [-1, 2]})), end="")
+    text,n
+    '=1+1,-1
+    ok,2
+    """
+    if safe:
+        frame = frame.rename(columns=lambda c: safe_cell(str(c)))
+        text_cols = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+        if text_cols:
+            frame = frame.copy()
+            for c in text_cols:
+                frame[c] = frame[c].map(safe_cell)
+    return frame.to_csv(index=False, sep=sep)
