@@ -68,3 +68,34 @@ def test_json_is_strict(d):
     for k, v in d.items():
         if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
             assert back[k] is None
+
+
+def test_the_setting_turns_safe_csv_off(monkeypatch):
+    frame = pd.DataFrame({"t": ["=1+1"]})
+    assert to_csv(frame) == "t\n'=1+1\n"
+    monkeypatch.setenv("KUNDFOKUS_SAFE_CSV", "false")
+    assert to_csv(frame) == "t\n=1+1\n"
+
+
+def test_classify_output_carries_no_formula(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "kundfokus"
+    data = tmp_path / "c.csv"
+    data.write_text(
+        'text,label\n"=HYPERLINK(""http://x"",""klicka"") kortet",card\nlost card,card\n'
+        "@SUM(1) lån,loan\nnew loan,loan\n",
+        encoding="utf-8",
+    )
+    model, out = tmp_path / "m.kfm", tmp_path / "out.csv"
+    for args in (
+        ["contacts", "train", str(data), "--label-col", "label", "--model", str(model)],
+        ["contacts", "classify", str(data), "--model", str(model), "-o", str(out)],
+    ):
+        res = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300)
+        assert res.returncode == 0, res.stderr
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert rows[1][0].startswith("'=HYPERLINK") and rows[3][0] == "'@SUM(1) lån"
+    assert not any(c.startswith(FORMULA_START) for r in rows for c in r)

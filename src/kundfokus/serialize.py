@@ -120,15 +120,22 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(frame: pd.DataFrame, *, safe: bool = True, sep: str = ",") -> str:
-    """``frame`` as CSV text; with ``safe`` (the default) every text cell and header through
+def to_csv(frame: pd.DataFrame, *, safe: bool | None = None, sep: str = ",") -> str:
+    """``frame`` as CSV text; when ``safe`` every text cell and header goes through
     :func:`safe_cell`, so a customer's ``=HYPERLINK(...)`` reaches Excel as text, not a formula.
+
+    ``safe`` defaults to the setting ``safe_csv`` (on; ``KUNDFOKUS_SAFE_CSV=false`` turns it off
+    for a pipeline that must get the cells exactly as stored).
 
     >>> print(to_csv(pd.DataFrame({"text": ["=1+1", "ok"], "n": [-1, 2]})), end="")
     text,n
     '=1+1,-1
     ok,2
     """
+    if safe is None:
+        from kundfokus.settings import get_settings
+
+        safe = get_settings().safe_csv
     if safe:
         frame = frame.rename(columns=lambda c: safe_cell(str(c)))
         text_cols = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]

@@ -12,6 +12,7 @@ setting            environment variable       meaning
 ``redact``         ``KUNDFOKUS_REDACT``       redact personal data in free text before storing
 ``lang``           ``KUNDFOKUS_LANG``         default language of what a person reads (en, sv)
 ``examples``       ``KUNDFOKUS_EXAMPLES``     folder of the demo's example data
+``safe_csv``       ``KUNDFOKUS_SAFE_CSV``     quote CSV cells that start like a formula (on)
 =================  =========================  ===================================================
 
 >>> Settings(db="x.db").database_url
@@ -45,6 +46,9 @@ class Settings(BaseSettings):
     redact: bool = Field(True, description="Redact personal data in free text before storing it")
     lang: Literal["en", "sv"] = Field("en", description="Default language of texts people read")
     examples: Path | None = Field(None, description="Folder with the demo's example data")
+    safe_csv: bool = Field(
+        True, description="Neutralise CSV cells a spreadsheet would run as formulas (OWASP)"
+    )
 
     @property
     def database_url(self) -> str:

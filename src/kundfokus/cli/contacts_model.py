@@ -17,6 +17,7 @@ import typer
 from kundfokus.cli._common import Format, emit, frame_text, to_json
 from kundfokus.errors import InputError
 from kundfokus.io import atomic_path, read_table
+from kundfokus.serialize import to_csv
 
 
 def _column(df: pl.DataFrame, col: str, path: Path) -> list[Any]:
@@ -57,9 +58,9 @@ def _write_like(df: pl.DataFrame, out: Path, like: Path) -> None:
         elif suffix in (".json", ".jsonl", ".ndjson"):
             df.write_ndjson(tmp)
         elif suffix == ".tsv":
-            df.write_csv(tmp, separator="\t")
+            tmp.write_text(to_csv(df.to_pandas(), sep="\t"), encoding="utf-8")
         else:
-            df.write_csv(tmp)
+            tmp.write_text(to_csv(df.to_pandas()), encoding="utf-8")
 
 
 def train(
@@ -210,7 +211,7 @@ def evaluate(
         emit(to_json(d), out)
         return
     if fmt == Format.csv:
-        emit(ev.per_class.to_csv(index=False), out)
+        emit(to_csv(ev.per_class), out)
         return
     head = [
         f"axis: {clf.axis}",

@@ -17,6 +17,7 @@ import typer
 from kundfokus.cli._common import Format, emit, frame_text, records, to_json
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
+from kundfokus.serialize import to_csv
 
 LANG_HELP = "Language of the output: en or sv. / Språk: en eller sv."
 
@@ -354,7 +355,7 @@ def register(app: typer.Typer) -> None:
             title = {"en": "Situations", "sv": "Situationer"}[lang]
             emit(render_report(title, situation_report_sections(res, lang=lang), lang=lang), out)
         elif fmt == Format.csv:
-            emit(res.summary.to_csv(index=False), out)
+            emit(to_csv(res.summary), out)
         else:
             emit(res.text(lang=lang), out)
 
@@ -363,7 +364,7 @@ def _render(df: pd.DataFrame, fmt: Format, out: Path | None, *, title: str = "")
     if fmt == Format.json:
         emit(to_json(records(df)), out)
     elif fmt == Format.csv:
-        emit(df.to_csv(index=False), out)
+        emit(to_csv(df), out)
     elif fmt == Format.html:
         from kundfokus.reports import Section, Table, render_report
 
