@@ -49,7 +49,10 @@ def test_round_trip_same_predictions_and_metadata(model, tmp_path):
     assert m["version"] == 7 and m["training_size"] == 8
     assert m["label_counts"] == {"card": 4, "loan": 4}
     assert m["training_fingerprint"] == training_fingerprint(TEXTS, LABELS)
-    assert m["sklearn_version"] == sklearn.__version__ and m["format_version"] == persistence.FORMAT_VERSION == 2
+    assert (
+        m["sklearn_version"] == sklearn.__version__
+        and m["format_version"] == persistence.FORMAT_VERSION == 2
+    )
     assert "oof_accuracy" in m["evaluation"] and m["created_at"].endswith("+00:00")
     assert m["params"]["axis"] == "reason"
 

@@ -137,7 +137,16 @@ def test_the_cli_refuses_an_old_pickle_without_trust(model, tmp_path):
     data = tmp_path / "c.csv"
     data.write_text("text,label\nlost card,card\nnew loan,loan\n", encoding="utf-8")
     exe = Path(sys.executable).parent / "kundfokus"
-    args = [str(exe), "contacts", "evaluate", str(data), "--model", str(path), "--label-col", "label"]
+    args = [
+        str(exe),
+        "contacts",
+        "evaluate",
+        str(data),
+        "--model",
+        str(path),
+        "--label-col",
+        "label",
+    ]
     res = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and "--trust" in res.stderr and "Traceback" not in res.stderr
     res = subprocess.run([*args, "--trust"], capture_output=True, text=True, timeout=120)

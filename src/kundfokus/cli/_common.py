@@ -1,16 +1,22 @@
-"""Helpers shared by CLI commands: output formats and writing results."""
+"""Helpers shared by CLI commands: output formats, reading input and writing results."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import Any, TypeVar
 
-import pandas as pd
 import typer
 
+from kundfokus.errors import InputError
 from kundfokus.io import atomic_write
+from kundfokus.reports.text import frame_text  # noqa: F401  (re-exported for the commands)
 from kundfokus.serialize import clean as _clean  # noqa: F401  (old private name)
 from kundfokus.serialize import records, to_json  # noqa: F401  (re-exported for the commands)
+
+N = TypeVar("N", int, float)
 
 
 class Lang(StrEnum):
@@ -36,8 +42,48 @@ def emit(text: str, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
-def frame_text(df: pd.DataFrame, float_digits: int = 3) -> str:
-    with pd.option_context(
-        "display.max_rows", 500, "display.max_columns", 50, "display.width", 200
-    ):
-        return df.to_string(index=False, float_format=lambda v: f"{v:.{float_digits}f}")
+@contextmanager
+def naming(file: Path | str) -> Iterator[None]:
+    """Name ``file`` in an :class:`~kundfokus.errors.InputError` raised inside the block.
+
+    Examples
+    --------
+    >>> try:
+    ...     with naming("answers.csv"):
+    ...         raise InputError("no such column", column="nps")
+    ... except InputError as err:
+    ...     err.file
+    'answers.csv'
+    """
+    try:
+        yield
+    except InputError as err:
+        raise err.with_file(str(file)) from None
+
+
+def parse_range(text: str | None, cast: Callable[[str], N], message: str) -> tuple[N, N] | None:
+    """``"1-5"`` (or ``1,5`` or ``1:5``) as ``(1, 5)``; ``None`` stays ``None``.
+
+    ``message`` is the error shown when ``text`` is not two numbers.
+
+    Examples
+    --------
+    >>> parse_range("1-7", int, "--scale takes two numbers"), parse_range("1:9", float, "")
+    ((1, 7), (1.0, 9.0))
+    """
+    if text is None:
+        return None
+    parts = [p for p in text.replace(",", "-").replace(":", "-").split("-") if p.strip()]
+    try:
+        lo, hi = (cast(p) for p in parts)
+    except ValueError:
+        raise InputError(message, value=text) from None
+    return lo, hi
+
+
+def write_chart(spec: dict[str, Any], path: Path, note: str | None = None) -> None:
+    """Save a Vega-Lite ``spec`` to ``path`` (format from the suffix) and say so on stderr."""
+    from kundfokus.reports import save_chart
+
+    save_chart(spec, path)
+    typer.echo(note if note is not None else f"wrote {path}", err=True)

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import typer
 
-from kundfokus.cli._common import Format, Lang, emit, frame_text, to_json
+from kundfokus.cli._common import Format, Lang, emit, naming, to_json
 from kundfokus.errors import InputError
+from kundfokus.io import read_table
+
+if TYPE_CHECKING:
+    from kundfokus.clv.workflow import TransactionFit
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -73,8 +78,6 @@ def read_whitespace(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
 
 
 def _read(path: Path, format_in: InFormat, columns: str | None) -> pl.DataFrame:
-    from kundfokus.io import read_table
-
     names = tuple(c.strip() for c in columns.split(",")) if columns else None
     if format_in == InFormat.cdnow or (format_in == InFormat.auto and names):
         return read_whitespace(path, names or CDNOW_COLUMNS)
@@ -93,12 +96,13 @@ def _fit(
     format_in: InFormat,
     columns: str | None,
     date_format: str | None,
-):
+) -> tuple[pl.DataFrame, TransactionFit]:
+    """Read the transaction log once and fit the models to it: ``(transactions, fit)``."""
     from kundfokus.clv.workflow import fit_transactions
 
-    try:
+    with naming(file):
         frame = _read(file, format_in, columns)
-        return fit_transactions(
+        fit = fit_transactions(
             frame,
             customer,
             date,
@@ -109,8 +113,7 @@ def _fit(
             model=model.value,
             date_format=date_format,
         )
-    except InputError as err:
-        raise err.with_file(str(file)) from None
+    return frame, fit
 
 
 _CUSTOMER = typer.Option(..., "--customer", help="Customer id column.")
@@ -148,44 +151,19 @@ def fit(
     out: Path | None = typer.Option(None, "-o", "--out", help="Write here instead of printing."),
 ) -> None:
     """Fit the purchase model (and Gamma-Gamma with --amount) and print the parameters."""
+    from kundfokus.clv.report import fit_text
+
     if fmt == Format.html:
         raise InputError("use 'kundfokus clv report' for HTML", column="--format", value="html")
-    result = _fit(
-        file,
-        customer,
-        date,
-        amount,
-        calibration_end,
-        None,
-        unit,
-        model,
-        format_in,
-        columns,
-        date_format,
-    )
+
+    _, result = _fit(file, customer, date, amount, calibration_end, None, unit, model, format_in,
+                     columns, date_format)  # fmt: skip
     if fmt == Format.json:
         emit(to_json(result.to_dict()), out)
-        return
-    params = result.parameters()
-    if fmt == Format.csv:
-        emit(params.to_csv(index=False), out)
-        return
-    d = result.to_dict()
-    lines = [
-        f"customers: {d['n_customers']} ({d['n_repeat_customers']} with repeat purchases); "
-        f"unit: {d['unit']}; calibration end: {d['calibration_end']}",
-        f"{result.model} log-likelihood: {result.transaction_model.log_likelihood_:.2f}",
-    ]
-    if result.spend_model is not None:
-        lines.append(f"gamma_gamma log-likelihood: {result.spend_model.log_likelihood_:.2f}")
-        if result.spend_correlation is not None:
-            lines.append(
-                f"correlation of frequency and mean spend (should be near 0): {result.spend_correlation:.3f}"
-            )
-    lines.extend(f"warning: {w}" for w in result.warnings())
-    lines.append("")
-    lines.append(frame_text(params, float_digits=4))
-    emit("\n".join(lines), out)
+    elif fmt == Format.csv:
+        emit(result.parameters().to_csv(index=False), out)
+    else:
+        emit(fit_text(result), out)
 
 
 @app.command()
@@ -208,19 +186,8 @@ def predict(
     """Per customer: P(alive), expected purchases over the horizon and (with --amount) CLV."""
     from kundfokus.clv.value import predict_customers
 
-    result = _fit(
-        file,
-        customer,
-        date,
-        amount,
-        calibration_end,
-        None,
-        unit,
-        model,
-        format_in,
-        columns,
-        date_format,
-    )
+    _, result = _fit(file, customer, date, amount, calibration_end, None, unit, model, format_in,
+                     columns, date_format)  # fmt: skip
     table = predict_customers(
         result.summary,
         result.transaction_model,
@@ -257,21 +224,9 @@ def report(
     from kundfokus.clv.summary import repeat_transactions_by_day
     from kundfokus.reports import write_report
 
-    result = _fit(
-        file,
-        customer,
-        date,
-        amount,
-        calibration_end,
-        observation_end,
-        unit,
-        model,
-        format_in,
-        columns,
-        date_format,
-    )
-    try:
-        frame = _read(file, format_in, columns)
+    frame, result = _fit(file, customer, date, amount, calibration_end, observation_end, unit,
+                         model, format_in, columns, date_format)  # fmt: skip
+    with naming(file):
         repeats, cohorts = repeat_transactions_by_day(
             frame,
             customer,
@@ -280,8 +235,6 @@ def report(
             observation_end=observation_end,
             date_format=date_format,
         )
-    except InputError as err:
-        raise err.with_file(str(file)) from None
     title, sections = clv_sections(
         result, repeats, cohorts, observation_end=observation_end, lang=lang.value
     )

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer
 
-from kundfokus.cli._common import Format, Lang, emit, frame_text, records, to_json
-from kundfokus.errors import InputError
+from kundfokus.cli._common import Format, Lang, emit, naming, records, to_json, write_chart
 from kundfokus.i18n import tr
+from kundfokus.io import read_table
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -18,22 +18,7 @@ app = typer.Typer(
 )
 
 
-_TEXT_COLUMNS = [
-    "outcome",
-    "job",
-    "n",
-    "importance",
-    "satisfaction",
-    "opportunity",
-    "opportunity_level",
-    "served",
-]
-
 _HEAD = {
-    "scores": {
-        "en": "Opportunity per desired outcome (0-10 importance and satisfaction, 0-20 opportunity)",
-        "sv": "Möjlighet per önskat utfall (vikt och nöjdhet 0-10, möjlighet 0-20)",
-    },
     "invalid": {
         "en": "note: {n} answers were not on the 1-5 scale and were treated as missing",
         "sv": "obs: {n} svar låg inte på skalan 1-5 och räknades som saknade",
@@ -89,25 +74,21 @@ def opportunity_cmd(
 
     Viktighet, nöjdhet och möjlighet per önskat utfall; under- och övertillgodosett.
     """
-    from kundfokus.io import read_table
     from kundfokus.jtbd import opportunity
-    from kundfokus.jtbd.charts import LEVEL_NAMES, SERVED_NAMES, opportunity_landscape
-    from kundfokus.jtbd.report import jtbd_report_html, summary_text
-    from kundfokus.reports import save_chart
+    from kundfokus.jtbd.charts import opportunity_landscape
+    from kundfokus.jtbd.report import jtbd_report_html, opportunity_text
 
     lg = lang.value
     inv = _inventory(inventory, lg)
     frame = read_table(file)
-    try:
+    with naming(file):
         result = opportunity(
             frame,
             inventory=inv,
             by=list(by) if by else None,
-            on_invalid="missing" if invalid_as_missing else "error",
+            on_invalid="missing" if invalid_as_missing else "raise",
             lang=lg,
         )
-    except InputError as err:
-        raise err.with_file(str(file)) from None
     n_invalid = int(result["n_invalid"].sum())
     if n_invalid:
         typer.echo(tr(_HEAD["invalid"], lg, n=n_invalid), err=True)
@@ -119,23 +100,9 @@ def opportunity_cmd(
     elif fmt is Format.html:
         text = jtbd_report_html(result, inv, lang=lg)
     else:
-        groups = list(by) if by else []
-        cols = [*groups, *_TEXT_COLUMNS]
-        if inv is None:
-            cols.remove("job")
-        shown = result[cols].copy()
-        shown["opportunity_level"] = [
-            tr(LEVEL_NAMES[v], lg) if v in LEVEL_NAMES else None for v in shown["opportunity_level"]
-        ]
-        shown["served"] = [
-            tr(SERVED_NAMES[v], lg) if v in SERVED_NAMES else None for v in shown["served"]
-        ]
-        lines = [tr(_HEAD["scores"], lg), frame_text(shown, float_digits=1), ""]
-        lines.append(summary_text(result, lg))
-        text = "\n".join(lines)
+        text = opportunity_text(result, lg, job=inv is not None)
     if chart is not None:
-        save_chart(opportunity_landscape(result, lang=lg), chart)
-        typer.echo(tr(_HEAD["chart"], lg, p=chart), err=True)
+        write_chart(opportunity_landscape(result, lang=lg), chart, tr(_HEAD["chart"], lg, p=chart))
     emit(text, out)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from kundfokus.cli._common import Lang, emit, to_json
+from kundfokus.cli._common import Lang, emit, naming, to_json
 
 
 class QuestionnaireFormat(StrEnum):
@@ -73,7 +73,6 @@ def questionnaire(
 
     Skriv en Kano-enkät (parade frågor: om tjänsten har / inte har egenskapen) på svenska eller engelska.
     """
-    from kundfokus.errors import InputError
     from kundfokus.kano import questionnaire as kq
 
     if importance_scale not in kq.IMPORTANCE_SCALES:
@@ -88,7 +87,7 @@ def questionnaire(
         )
     if rows and fmt is not QuestionnaireFormat.csv:
         raise typer.BadParameter("--rows only applies to --format csv", param_hint="--rows")
-    try:
+    with naming(features):
         q = kq.build_questionnaire(
             kq.load_features(features),
             lang=lang.value,
@@ -99,8 +98,6 @@ def questionnaire(
             seed=seed,
             title=title,
         )
-    except InputError as err:
-        raise err.with_file(str(features)) from None
     if fmt is QuestionnaireFormat.html:
         text = kq.to_html(q)
     elif fmt is QuestionnaireFormat.csv:

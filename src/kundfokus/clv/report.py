@@ -17,9 +17,9 @@ from kundfokus.clv.holdout import cumulative_forecast, holdout_by_frequency
 from kundfokus.clv.value import DAYS_PER_MONTH, history_matrix, predict_customers
 from kundfokus.clv.workflow import TransactionFit
 from kundfokus.i18n import check_lang, tr
-from kundfokus.reports import Chart, Section, Table
+from kundfokus.reports import Chart, Section, Table, frame_text
 
-__all__ = ["clv_sections"]
+__all__ = ["clv_sections", "fit_text"]
 
 _T = {
     "title": {"en": "Customer lifetime value", "sv": "Kundlivstidsvärde"},
@@ -187,3 +187,58 @@ def clv_sections(
             )
         )
     return tr(_T["title"], lang), sections
+
+
+#: The plain-text summary of a fit (:func:`fit_text`).
+_PLAIN = {
+    "customers": {
+        "en": "customers: {n} ({rep} with repeat purchases); unit: {unit}; calibration end: {cal}",
+        "sv": "kunder: {n} ({rep} med återköp); enhet: {unit}; kalibreringsperiodens slut: {cal}",
+    },
+    "loglik": {"en": "{model} log-likelihood: {ll:.2f}", "sv": "{model} log-likelihood: {ll:.2f}"},
+    "corr": {
+        "en": "correlation of frequency and mean spend (should be near 0): {c:.3f}",
+        "sv": "korrelation mellan antal återköp och genomsnittligt belopp (bör vara nära 0): {c:.3f}",
+    },
+    "warning": {"en": "warning: {w}", "sv": "varning: {w}"},
+}
+
+
+def fit_text(fit: TransactionFit, lang: str = "en") -> str:
+    """A fitted CLV model for a terminal: customers, log-likelihoods, the frequency-spend
+    correlation, warnings and the parameter table.
+
+    Parameters
+    ----------
+    fit:
+        What :func:`kundfokus.clv.workflow.fit_transactions` returned.
+    lang:
+        ``"en"`` or ``"sv"``.
+
+    Returns
+    -------
+    str
+    """
+    check_lang(lang)
+    d = fit.to_dict()
+    lines = [
+        tr(
+            _PLAIN["customers"],
+            lang,
+            n=d["n_customers"],
+            rep=d["n_repeat_customers"],
+            unit=d["unit"],
+            cal=d["calibration_end"],
+        ),
+        tr(_PLAIN["loglik"], lang, model=fit.model, ll=fit.transaction_model.log_likelihood_),
+    ]
+    if fit.spend_model is not None:
+        lines.append(
+            tr(_PLAIN["loglik"], lang, model="gamma_gamma", ll=fit.spend_model.log_likelihood_)
+        )
+        if fit.spend_correlation is not None:
+            lines.append(tr(_PLAIN["corr"], lang, c=fit.spend_correlation))
+    lines.extend(tr(_PLAIN["warning"], lang, w=w) for w in fit.warnings(lang))
+    lines.append("")
+    lines.append(frame_text(fit.parameters(), float_digits=4))
+    return "\n".join(lines)

@@ -19,7 +19,7 @@ from kundfokus.i18n import check_lang, tr
 from kundfokus.jtbd.charts import LEVEL_NAMES, SERVED_NAMES, opportunity_landscape
 from kundfokus.jtbd.inventory import JOB_TYPES, JobInventory, job_type_text
 from kundfokus.jtbd.odi import RESULT_COLUMNS
-from kundfokus.reports import Chart, Section, Table, render_report, write_report
+from kundfokus.reports import Chart, Section, Table, frame_text, render_report, write_report
 
 #: Below this many respondents a score is shown with a caution.
 SMALL_N = 30
@@ -30,6 +30,10 @@ _T: dict[str, dict[str, str]] = {
         "sv": "Jobb att utföra: var får kunderna för lite?",
     },
     "inventory_title": {"en": "Job inventory", "sv": "Jobbinventering"},
+    "scores_heading": {
+        "en": "Opportunity per desired outcome (0-10 importance and satisfaction, 0-20 opportunity)",
+        "sv": "Möjlighet per önskat utfall (vikt och nöjdhet 0-10, möjlighet 0-20)",
+    },
     "summary": {"en": "Summary", "sv": "Sammanfattning"},
     "what_to_do": {"en": "What to work on", "sv": "Vad ni bör arbeta med"},
     "overview": {
@@ -307,38 +311,101 @@ def summary_text(result: pd.DataFrame, lang: str = "en", *, top: int = 5) -> str
     return "\n".join(lines)
 
 
-def display_table(result: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """The result with translated labels and column names, for people to read."""
+#: The columns of the short table for a terminal (after the group columns).
+_BRIEF_COLUMNS = (
+    "outcome",
+    "job",
+    "n",
+    "importance",
+    "satisfaction",
+    "opportunity",
+    "opportunity_level",
+    "served",
+)
+
+#: The columns of the full table of the report (after the group columns).
+_FULL_COLUMNS = (
+    "outcome",
+    "statement",
+    "job",
+    "n",
+    "importance",
+    "importance_low",
+    "importance_high",
+    "satisfaction",
+    "satisfaction_low",
+    "satisfaction_high",
+    "opportunity",
+    "opportunity_level",
+    "served",
+)
+
+
+def display_table(
+    result: pd.DataFrame, lang: str = "en", *, brief: bool = False, job: bool | None = None
+) -> pd.DataFrame:
+    """The result with translated labels and column names, for people to read.
+
+    Parameters
+    ----------
+    result:
+        The frame returned by :func:`kundfokus.jtbd.opportunity`.
+    lang:
+        ``"en"`` or ``"sv"``.
+    brief:
+        The short table for a terminal: no statements and no intervals, and the column names as
+        they are in ``result`` (only the level and served labels are translated).
+    job:
+        Show the ``job`` column: always (True), never (False) or when some outcome has a job
+        (None, the default).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kundfokus.jtbd import opportunity
+    >>> res = opportunity(pd.DataFrame({"a_importance": [5, 4], "a_satisfaction": [1, 1]}))
+    >>> list(display_table(res, "sv").columns)[:3], list(display_table(res, brief=True).columns)[:3]
+    (['utfall', 'n', 'vikt'], ['outcome', 'n', 'importance'])
+    """
     check_lang(lang)
     groups = _groups(result)
-    cols = [
-        *groups,
-        "outcome",
-        "statement",
-        "job",
-        "n",
-        "importance",
-        "importance_low",
-        "importance_high",
-        "satisfaction",
-        "satisfaction_low",
-        "satisfaction_high",
-        "opportunity",
-        "opportunity_level",
-        "served",
-    ]
-    if result["statement"].isna().all():
+    cols = [*groups, *(_BRIEF_COLUMNS if brief else _FULL_COLUMNS)]
+    if not brief and result["statement"].isna().all():
         cols.remove("statement")
-    if result["job"].isna().all():
+    if job is False or (job is None and result["job"].isna().all()):
         cols.remove("job")
     out = result[cols].copy()
-    out["served"] = [
-        tr(SERVED_NAMES[s], lang) if s in SERVED_NAMES else None for s in out["served"]
-    ]
     out["opportunity_level"] = [
         tr(LEVEL_NAMES[v], lang) if v in LEVEL_NAMES else None for v in out["opportunity_level"]
     ]
+    out["served"] = [
+        tr(SERVED_NAMES[s], lang) if s in SERVED_NAMES else None for s in out["served"]
+    ]
+    if brief:
+        return out
     return out.rename(columns={c: tr(_COLUMN_NAMES[c], lang) for c in cols if c in _COLUMN_NAMES})
+
+
+def opportunity_text(result: pd.DataFrame, lang: str = "en", *, job: bool | None = None) -> str:
+    """The opportunity scores for a terminal: a heading, the short table and the summary.
+
+    ``job`` is as in :func:`display_table`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kundfokus.jtbd import opportunity
+    >>> res = opportunity(pd.DataFrame({"a_importance": [5, 4], "a_satisfaction": [1, 1]}))
+    >>> print(opportunity_text(res, "sv").splitlines()[0])
+    Möjlighet per önskat utfall (vikt och nöjdhet 0-10, möjlighet 0-20)
+    """
+    lines = [
+        tr(_T["scores_heading"], lang),
+        frame_text(display_table(result, lang, brief=True, job=job), float_digits=1),
+        "",
+        summary_text(result, lang),
+    ]
+    return "\n".join(lines)
 
 
 def jtbd_sections(

@@ -24,6 +24,7 @@ import pandas as pd
 from kundfokus.frames import to_pandas
 from kundfokus.i18n import check_lang, tr
 from kundfokus.kano.analysis import FEATURE_COLUMNS
+from kundfokus.kano.vocabulary import CATEGORY_NAMES, category_label
 
 #: Kano categories in display order, with fixed colours (colour-blind safe Okabe-Ito palette).
 CATEGORY_ORDER: tuple[str, ...] = ("A", "O", "M", "I", "R", "Q")
@@ -34,14 +35,6 @@ CATEGORY_COLOURS: dict[str, str] = {
     "I": "#999999",  # indifferent: grey
     "R": "#CC79A7",  # reverse: purple
     "Q": "#E69F00",  # questionable: orange
-}
-CATEGORY_NAMES: dict[str, dict[str, str]] = {
-    "A": {"en": "Attractive", "sv": "Attraktiv"},
-    "O": {"en": "Performance (one-dimensional)", "sv": "Prestanda (endimensionell)"},
-    "M": {"en": "Must-be", "sv": "Baskrav"},
-    "I": {"en": "Indifferent", "sv": "Likgiltig"},
-    "R": {"en": "Reverse", "sv": "Omvänd"},
-    "Q": {"en": "Questionable", "sv": "Tveksam"},
 }
 
 #: Columns of the analysis frame that are not group columns.
@@ -94,7 +87,7 @@ def category_name(code: str, lang: str = "en") -> str:
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return ""
     parts = [p.strip() for p in str(code).split("/")]
-    return " / ".join(tr(CATEGORY_NAMES[p], lang) if p in CATEGORY_NAMES else p for p in parts)
+    return " / ".join(category_label(p, lang) if p in CATEGORY_NAMES else p for p in parts)
 
 
 def group_columns(frame: pd.DataFrame) -> list[str]:

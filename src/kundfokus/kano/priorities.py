@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from kundfokus.i18n import check_lang, tr
+from kundfokus.kano.vocabulary import CATEGORY_NAMES
 
 __all__ = ["CATEGORY_NAMES", "SMALL_N", "priorities", "sentence"]
 
@@ -22,16 +23,6 @@ __all__ = ["CATEGORY_NAMES", "SMALL_N", "priorities", "sentence"]
 SMALL_N = 200
 
 _CLASS_ORDER = {"M": 0, "O": 1, "A": 2, "I": 3, "R": 4, "Q": 5}
-
-#: Category names for readers, in both languages.
-CATEGORY_NAMES: dict[str, dict[str, str]] = {
-    "A": {"en": "attractive", "sv": "attraktiv"},
-    "O": {"en": "performance", "sv": "prestanda (endimensionell)"},
-    "M": {"en": "must-be", "sv": "baskrav"},
-    "I": {"en": "indifferent", "sv": "likgiltig"},
-    "R": {"en": "reverse", "sv": "omvänd"},
-    "Q": {"en": "questionable", "sv": "tveksam"},
-}
 
 _TEXT: dict[str, dict[str, str]] = {
     "M": {
@@ -120,7 +111,7 @@ def sentence(row: Any, lang: str = "en") -> str:
         worse=_percent(row["worse"], lang),
     )
     if len(parts) > 1:
-        text += tr(_UNCERTAIN, lang, runner=CATEGORY_NAMES[parts[1]][lang])
+        text += tr(_UNCERTAIN, lang, runner=tr(CATEGORY_NAMES[parts[1]], lang))
     n = int(row["n"])
     if n < SMALL_N:
         text += tr(_SMALL, lang, n=n, small=SMALL_N)

@@ -19,10 +19,19 @@ import pandas as pd
 from kundfokus.i18n import check_lang, tr
 from kundfokus.kano.analysis import KanoResult
 from kundfokus.kano.charts import CATEGORY_ORDER, category_bars, category_name, kano_plot
-from kundfokus.kano.priorities import SMALL_N
+from kundfokus.kano.priorities import SMALL_N, priorities
 from kundfokus.reports import Chart, Section, Table, write_report
 
-__all__ = ["format_p", "group_categories", "kano_sections", "write_kano_report"]
+__all__ = [
+    "TABLE_COLUMNS",
+    "format_p",
+    "group_categories",
+    "kano_sections",
+    "kano_text",
+    "table_columns",
+    "text_notes",
+    "write_kano_report",
+]
 
 _TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "Kano analysis", "sv": "Kano-analys"},
@@ -171,6 +180,37 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+#: Texts of the plain-text report (:func:`kano_text`, :func:`text_notes`).
+_PLAIN: dict[str, dict[str, str]] = {
+    "features": {"en": "Kano categories per feature", "sv": "Kano-kategorier per egenskap"},
+    "groups": {
+        "en": "Does the category differ between groups?",
+        "sv": "Skiljer sig kategorin mellan grupperna?",
+    },
+    "changed": {
+        "en": "Category changes between groups (significant at {alpha}): {names}",
+        "sv": "Kategorin skiljer sig mellan grupperna (signifikant på nivån {alpha}): {names}",
+    },
+    "unchanged": {
+        "en": "No feature changes category significantly between groups.",
+        "sv": "Ingen egenskap byter kategori signifikant mellan grupperna.",
+    },
+    "invalid": {
+        "en": "Unreadable answers treated as missing: {count} in column {column!r} (e.g. {examples})",
+        "sv": "Oläsbara svar räknade som saknade: {count} i kolumnen {column!r} (t.ex. {examples})",
+    },
+    "removed": {
+        "en": "Removed {n} respondents with mostly {cat} answers: {ids}",
+        "sv": "Tog bort {n} svarande med mest {cat}-svar: {ids}",
+    },
+    "rule": {
+        "en": "Evaluation table: {table}; rule: {rule}. A label like 'O/M' means the top two "
+        "categories are not significantly different (Fong's test).",
+        "sv": "Utvärderingstabell: {table}; regel: {rule}. En etikett som 'O/M' betyder att de "
+        "två största kategorierna inte skiljer sig signifikant (Fongs test).",
+    },
+}
+
 #: Readable column headers of the report tables.
 _HEADERS: dict[str, dict[str, str]] = {
     "feature": {"en": "feature", "sv": "egenskap"},
@@ -225,7 +265,8 @@ def _display(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns={c: tr(_HEADERS[c], lang) for c in out.columns if c in _HEADERS})
 
 
-_TABLE_COLUMNS = (
+#: The per-feature columns people read, in order (after the group columns).
+TABLE_COLUMNS: tuple[str, ...] = (
     "feature",
     "label",
     "n",
@@ -238,6 +279,31 @@ _TABLE_COLUMNS = (
     "fong_significant",
     "importance",
 )
+
+
+def table_columns(result: KanoResult, *, drop_plain_labels: bool = False) -> list[str]:
+    """The columns of ``result.features`` to show: the group columns and :data:`TABLE_COLUMNS`,
+    without ``importance`` when nobody rated it.
+
+    With ``drop_plain_labels`` the ``label`` column is left out too when every label just repeats
+    the feature id.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kundfokus.kano import analyze_counts
+    >>> tally = pd.DataFrame({"feature": ["app"], "M": [5], "O": [3], "A": [1], "I": [1],
+    ...                       "R": [0], "Q": [0]})
+    >>> table_columns(analyze_counts(tally), drop_plain_labels=True)[:3]
+    ['feature', 'n', 'A']
+    """
+    frame = result.features
+    cols = [*result.by, *(c for c in TABLE_COLUMNS if c in frame.columns)]
+    if drop_plain_labels and "label" in cols and (frame["label"] == frame["feature"]).all():
+        cols.remove("label")
+    if "importance" in cols and frame["importance"].isna().all():
+        cols.remove("importance")
+    return cols
 
 
 def _is_missing(v: Any) -> bool:
@@ -380,9 +446,7 @@ def _charts(result: KanoResult, lang: str) -> Section:
 
 def _full_table(result: KanoResult, lang: str) -> Section:
     frame = result.features
-    cols = [*result.by, *(c for c in _TABLE_COLUMNS if c in frame.columns)]
-    if "importance" in cols and frame["importance"].isna().all():
-        cols.remove("importance")
+    cols = table_columns(result)
     return Section(
         tr(_TEXT["table"], lang),
         tables=[Table(_display(frame[cols], lang), caption=tr(_TEXT["table_caption"], lang))],
@@ -574,6 +638,90 @@ def kano_sections(
         sections.append(comparison)
     sections.append(_notes(result, lang))
     return sections
+
+
+def _table_text(frame: pd.DataFrame) -> str:
+    """A readable table: three decimals, empty values as '-'."""
+    shown = frame.copy()
+    for col in shown.columns:
+        if str(shown[col].dtype) in ("Float64", "float64"):
+            shown[col] = [None if pd.isna(v) else f"{float(v):.3f}" for v in shown[col]]
+        elif str(shown[col].dtype) in ("Int64", "boolean"):
+            shown[col] = shown[col].astype(object)
+    shown = shown.astype(object).where(shown.notna(), "-")
+    return shown.to_string(index=False)
+
+
+def text_notes(result: KanoResult, lang: str = "en") -> list[str]:
+    """One line per column with unreadable answers and one on the respondents left out (the
+    command line prints them on stderr when the output itself is a file format)."""
+    notes = []
+    for rec in result.invalid.to_dict(orient="records"):
+        notes.append(
+            tr(
+                _PLAIN["invalid"],
+                lang,
+                count=rec["count"],
+                column=rec["column"],
+                examples=", ".join(repr(e) for e in rec["examples"]),
+            )
+        )
+    if len(result.removed):
+        ids = ", ".join(str(v) for v in result.removed["respondent"].head(20))
+        if len(result.removed) > 20:
+            ids += ", ..."
+        notes.append(
+            tr(_PLAIN["removed"], lang, n=len(result.removed), cat=result.exclude, ids=ids)
+        )
+    return notes
+
+
+def kano_text(result: KanoResult, lang: str = "en") -> str:
+    """The Kano analysis as plain text for a terminal: the table, the method, the priorities, the
+    group comparison (with ``by``) and the notes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kundfokus.kano import analyze_counts
+    >>> tally = pd.DataFrame({"feature": ["app"], "M": [95], "O": [123], "A": [45], "I": [33],
+    ...                       "R": [0], "Q": [0]})
+    >>> print(kano_text(analyze_counts(tally), "sv").splitlines()[0])
+    Kano-kategorier per egenskap
+    """
+    lang = check_lang(lang)
+    out: list[str] = []
+    frame = result.features
+    out.append(tr(_PLAIN["features"], lang))
+    out.append(_table_text(frame[table_columns(result, drop_plain_labels=True)]))
+    out.append(tr(_PLAIN["rule"], lang, table=result.table or "-", rule=result.rule))
+    out.append("")
+    out.append(tr(_TEXT["priorities"], lang))
+    pri = priorities(frame, lang=lang, by=list(result.by))
+    for rec in pri.to_dict(orient="records"):
+        group = " / ".join(str(rec[b]) for b in result.by)
+        prefix = f"[{group}] " if group else ""
+        out.append(f"{prefix}{rec['rank']}. {rec['sentence']}")
+    if result.group_tests is not None:
+        out.append("")
+        out.append(tr(_PLAIN["groups"], lang))
+        gt = result.group_tests
+        out.append(
+            _table_text(
+                gt[["feature", "categories", "test", "statistic", "dof", "p_value", "changed"]]
+            )
+        )
+        changed = result.changed_features
+        if changed:
+            alpha = float(gt["alpha"].iloc[0])
+            out.append(tr(_PLAIN["changed"], lang, alpha=alpha, names=", ".join(changed)))
+        else:
+            out.append(tr(_PLAIN["unchanged"], lang))
+    notes = text_notes(result, lang)
+    if notes:
+        out.append("")
+        out.extend(notes)
+    return "\n".join(out)
 
 
 def write_kano_report(

@@ -2,7 +2,8 @@
 
 Method packages build :class:`Section` objects (text, :class:`Table`, :class:`Chart`) and their
 Vega-Lite specs; this package turns them into one self-contained HTML page
-(:func:`render_report`, :func:`write_report`) or a chart file (:func:`save_chart`).
+(:func:`render_report`, :func:`write_report`), a chart file (:func:`save_chart`) or terminal text
+(:func:`frame_text`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kundfokus.reports.html import (
     table_html,
     write_report,
 )
+from kundfokus.reports.text import frame_text
 
 __all__ = [
     "VEGA_LITE_SCHEMA",
@@ -24,6 +26,7 @@ __all__ = [
     "Section",
     "Table",
     "chart_html",
+    "frame_text",
     "render_report",
     "render_svg",
     "save_chart",
