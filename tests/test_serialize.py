@@ -99,3 +99,13 @@ def test_classify_output_carries_no_formula(tmp_path):
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
     assert rows[1][0].startswith("'=HYPERLINK") and rows[3][0] == "'@SUM(1) lån"
     assert not any(c.startswith(FORMULA_START) for r in rows for c in r)
+
+
+def test_every_cli_csv_goes_through_the_safe_writer():
+    """No CLI module writes CSV with pandas or Polars directly (they would skip the quoting)."""
+    from pathlib import Path
+
+    cli = Path(__file__).resolve().parents[1] / "src" / "kundfokus" / "cli"
+    for path in cli.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert ".to_csv(" not in text and ".write_csv(" not in text, path.name

@@ -19,6 +19,7 @@ import typer
 from kundfokus.cli._common import Format, Lang, emit, naming, to_json
 from kundfokus.errors import InputError
 from kundfokus.io import read_table
+from kundfokus.serialize import to_csv
 
 if TYPE_CHECKING:
     from kundfokus.clv.workflow import TransactionFit
@@ -161,7 +162,7 @@ def fit(
     if fmt == Format.json:
         emit(to_json(result.to_dict()), out)
     elif fmt == Format.csv:
-        emit(result.parameters().to_csv(index=False), out)
+        emit(to_csv(result.parameters()), out)
     else:
         emit(fit_text(result), out)
 
@@ -198,7 +199,7 @@ def predict(
         unit=unit.value,
         customer=customer,
     )
-    emit(table.to_csv(index=False), out)
+    emit(to_csv(table), out)
 
 
 @app.command()

@@ -10,6 +10,7 @@ import typer
 from kundfokus.cli._common import Format, Lang, emit, naming, records, to_json, write_chart
 from kundfokus.i18n import tr
 from kundfokus.io import read_table
+from kundfokus.serialize import to_csv
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -96,7 +97,7 @@ def opportunity_cmd(
     if fmt is Format.json:
         text = to_json(records(result))
     elif fmt is Format.csv:
-        text = result.to_csv(index=False)
+        text = to_csv(result)
     elif fmt is Format.html:
         text = jtbd_report_html(result, inv, lang=lg)
     else:
@@ -128,7 +129,7 @@ def inventory_cmd(
     if fmt is Format.json:
         text = to_json({**inv.to_dict(), "warnings": list(inv.warnings)})
     elif fmt is Format.csv:
-        text = inv.outcomes_frame(lg).to_csv(index=False)
+        text = to_csv(inv.outcomes_frame(lg))
     elif fmt is Format.html:
         text = inventory_report_html(inv, lang=lg)
     else:

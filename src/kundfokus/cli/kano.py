@@ -19,6 +19,7 @@ from kundfokus.cli._common import (
 )
 from kundfokus.errors import InputError
 from kundfokus.io import read_table
+from kundfokus.serialize import to_csv
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -141,7 +142,7 @@ def analyze_command(
     if fmt is Format.json:
         emit(to_json(records(result.features)), out)
     elif fmt is Format.csv:
-        emit(result.features.to_csv(index=False), out)
+        emit(to_csv(result.features), out)
     elif fmt is Format.html:
         target = out or Path("kano-report.html")
         write_kano_report(result, target, lang=lang_code)

@@ -11,6 +11,7 @@ import typer
 from kundfokus.cli._common import Format, Lang, emit, naming, to_json, write_chart
 from kundfokus.errors import InputError
 from kundfokus.io import read_table
+from kundfokus.serialize import to_csv
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -98,7 +99,7 @@ def churn_command(
     if fmt is Format.json:
         text = to_json(churn_dict(table, lg))
     elif fmt is Format.csv:
-        text = table.to_csv(index=False)
+        text = to_csv(table)
     elif fmt is Format.html:
         text = churn_html(table, lg)
     else:
@@ -139,7 +140,7 @@ def cohorts_command(
     if fmt is Format.json:
         text = to_json(cohort_dict(table, fit, lg))
     elif fmt is Format.csv:
-        text = table.to_csv(index=False)
+        text = to_csv(table)
     elif fmt is Format.html:
         text = cohort_html(table, fit, lg)
     else:

@@ -16,6 +16,7 @@ import typer
 from kundfokus.cli._common import Format, Lang, emit, naming, parse_range, to_json
 from kundfokus.errors import InputError
 from kundfokus.io import read_table
+from kundfokus.serialize import to_csv
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -47,7 +48,7 @@ def render(report: Any, fmt: Format, lang: str) -> str:
     if fmt is Format.json:
         return to_json(score_dict(report, lang))
     if fmt is Format.csv:
-        return report.table.to_csv(index=False)
+        return to_csv(report.table)
     if fmt is Format.html:
         return score_html(report, lang)
     return score_text(report, lang)
