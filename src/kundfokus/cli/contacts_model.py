@@ -32,6 +32,10 @@ def _texts(df: pl.DataFrame, col: str, path: Path) -> list[str]:
     from kundfokus.contacts.features import texts_from
 
     values = _column(df, col, path)
+    if df.height == 0:
+        raise InputError(
+            "the file holds no contacts", file=str(path), hint="it has a header but no rows"
+        )
     try:
         return texts_from(values, column=col)
     except InputError as err:

@@ -87,8 +87,8 @@ def _bad_score_message(value: Any, low: int, high: int) -> str:
         v = float(str(value).strip().replace(",", "."))
     except ValueError:
         return f"not a number (expected a whole number from {low} to {high})"
-    if math.isnan(v):
-        return "not a number"
+    if math.isnan(v) or math.isinf(v):
+        return f"not a number (expected a whole number from {low} to {high})"
     if v != round(v):
         return f"not a whole number (expected {low} to {high})"
     return f"outside the scale {low} to {high}"

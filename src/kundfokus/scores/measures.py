@@ -57,6 +57,11 @@ def _missing(v: Any) -> bool:
 
 
 def _finish(rows: list[dict[str, Any]], c: _Counts, min_n: int, kind: str) -> pd.DataFrame:
+    if not rows:
+        raise InputError(
+            "there are no answers to score: the data hold no rows",
+            hint="check that the file has data below its header",
+        )
     table = pd.DataFrame(rows)
     q = c.quality.copy()
     table = table.merge(q, on=c.keys, how="left") if len(table) else table
