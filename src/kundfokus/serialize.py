@@ -9,10 +9,17 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _pandas() -> Any:
+    """pandas if something has imported it (a value cannot be a pandas object otherwise)."""
+    return sys.modules.get("pandas")
 
 
 def clean(v: Any) -> Any:
@@ -29,16 +36,19 @@ def clean(v: Any) -> Any:
             return clean(v.item())
         except (ValueError, AttributeError):
             pass
-    if v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
+    pd = _pandas()
+    if pd is not None:
+        if v is pd.NA or v is pd.NaT:
+            return None
+        if isinstance(v, pd.Timestamp):
+            return v.isoformat()
     return v
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: NaN/NA become null, numpy scalars become Python numbers.
 
+    >>> import pandas as pd
     >>> records(pd.DataFrame({"a": [1.0, float("nan")]}))
     [{'a': 1.0}, {'a': None}]
     """
@@ -55,15 +65,18 @@ def json_safe(obj: Any) -> Any:
         return {k: json_safe(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [json_safe(v) for v in obj]
-    if isinstance(obj, pd.DataFrame):
+    pd = _pandas()
+    if pd is not None and isinstance(obj, pd.DataFrame):
         return records(obj)
     return clean(obj)
 
 
 def _default(o: Any) -> Any:
-    if isinstance(o, pd.DataFrame):
+    pd = _pandas()
+    if pd is not None and isinstance(o, pd.DataFrame):
         return records(o)
-    if hasattr(o, "to_dict") and callable(o.to_dict) and not isinstance(o, pd.Series):
+    is_series = pd is not None and isinstance(o, pd.Series)
+    if hasattr(o, "to_dict") and callable(o.to_dict) and not is_series:
         return json_safe(o.to_dict())
     if isinstance(o, (date, datetime)):
         return o.isoformat()
@@ -127,11 +140,14 @@ def to_csv(frame: pd.DataFrame, *, safe: bool | None = None, sep: str = ",") -> 
     ``safe`` defaults to the setting ``safe_csv`` (on; ``KUNDFOKUS_SAFE_CSV=false`` turns it off
     for a pipeline that must get the cells exactly as stored).
 
+    >>> import pandas as pd
     >>> print(to_csv(pd.DataFrame({"text": ["=1+1", "ok"], "n": [-1, 2]})), end="")
     text,n
     '=1+1,-1
     ok,2
     """
+    import pandas as pd
+
     if safe is None:
         from kundfokus.settings import get_settings
 

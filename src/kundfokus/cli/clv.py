@@ -9,11 +9,15 @@ columns of another such file).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import polars as pl
 import typer
 
 from kundfokus.cli._common import Format, Lang, emit, naming, to_json
@@ -75,6 +79,8 @@ def read_whitespace(path: Path, columns: tuple[str, ...]) -> pl.DataFrame:
         raise InputError("the file is not UTF-8 text", file=str(path)) from exc
     if not rows:
         raise InputError("the file holds no rows", file=str(path))
+    import polars as pl
+
     return pl.DataFrame(rows, schema=list(columns), orient="row")
 
 

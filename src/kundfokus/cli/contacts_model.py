@@ -8,10 +8,14 @@ status 2); output files are written whole or not at all.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 import typer
 
 from kundfokus.cli._common import Format, emit, frame_text, to_json
@@ -158,6 +162,8 @@ def classify(
     ),
 ) -> None:
     """Add `<axis>` and `<axis>_confidence` columns. / Lägg till predikterad etikett och säkerhet."""
+    import polars as pl
+
     from kundfokus.contacts.classifier import classify_frame
     from kundfokus.contacts.persistence import load_model
 

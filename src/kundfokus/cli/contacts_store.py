@@ -8,10 +8,14 @@ function in one transaction and renders the result. No SQL and no statistics her
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import typer
 
 from kundfokus.cli._common import Format, emit, frame_text, records, to_json

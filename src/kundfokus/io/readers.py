@@ -17,9 +17,10 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 from kundfokus.errors import InputError
 
@@ -114,6 +115,8 @@ def read_table(
     >>> read_table(b"id,score\\n1,9\\n2,10\\n", name="upload.csv")["score"].to_list()
     ['9', '10']
     """
+    import polars as pl
+
     path, label = _source(source, name)
     suffix = Path(label).suffix.lower()
     if sheet is not None and suffix not in EXCEL_SUFFIXES:
@@ -199,6 +202,8 @@ def _decode(data: bytes, label: str) -> str:
 
 
 def _read_json_lines(text: str, label: str) -> pl.DataFrame:
+    import polars as pl
+
     rows: list[dict[str, Any]] = []
     stripped = text.lstrip()
     if stripped.startswith("["):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def frame_text(df: pd.DataFrame, float_digits: int = 3) -> str:
@@ -10,11 +13,14 @@ def frame_text(df: pd.DataFrame, float_digits: int = 3) -> str:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> print(frame_text(pd.DataFrame({"group": ["a", "b"], "nps": [12.345, -3.0]}), 1))
     group  nps
         a 12.3
         b -3.0
     """
+    import pandas as pd
+
     with pd.option_context(
         "display.max_rows", 500, "display.max_columns", 50, "display.width", 200
     ):
