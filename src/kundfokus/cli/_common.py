@@ -13,7 +13,6 @@ import typer
 from kundfokus.errors import InputError
 from kundfokus.io import atomic_write
 from kundfokus.reports.text import frame_text  # noqa: F401  (re-exported for the commands)
-from kundfokus.serialize import clean as _clean  # noqa: F401  (old private name)
 from kundfokus.serialize import records, to_json  # noqa: F401  (re-exported for the commands)
 
 N = TypeVar("N", int, float)

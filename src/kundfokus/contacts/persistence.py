@@ -357,22 +357,18 @@ def load_model(path: str | Path, *, trust: bool = False) -> Any:
 
 def _load_skops(body: bytes, path: Path) -> Any:
     import skops.io as sio
+    from skops.io.exceptions import UntrustedTypesFoundException
 
     try:
-        untrusted = [t for t in sio.get_untrusted_types(data=body) if t not in TRUSTED_TYPES]
-    except Exception as exc:
-        raise IncompatibleModelError(
-            f"the model in the file cannot be read: {exc}", file=str(path)
-        ) from exc
-    if untrusted:
+        return sio.loads(body, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException as exc:
+        # skops checks every type of the archive before it builds anything
         raise UntrustedModelError(
-            f"the model file asks for types that are not trusted: {', '.join(untrusted)}",
+            f"the model file asks for types that are not trusted: {exc}",
             file=str(path),
             hint="nothing was loaded; only kundfokus's own estimators and scikit-learn, NumPy and "
             "SciPy types are",
-        )
-    try:
-        return sio.loads(body, trusted=list(TRUSTED_TYPES))
+        ) from exc
     except Exception as exc:
         raise IncompatibleModelError(
             f"the model in the file cannot be loaded: {exc}", file=str(path)
