@@ -74,9 +74,25 @@ def is_special(path: str | Path) -> bool:
 
 
 def _umask() -> int:
+    """The process umask, read without changing it (``os.umask`` sets it, briefly, for every
+    thread: a file another thread creates meanwhile would get mode 0o666)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return _UMASK_AT_IMPORT
+
+
+def _umask_at_import() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_UMASK_AT_IMPORT = _umask_at_import()  # where /proc is missing (macOS, Windows)
 
 
 def atomic_write(path: str | Path, data: str | bytes, *, encoding: str = "utf-8") -> Path:
