@@ -18,6 +18,14 @@ TABLES = {
     "evaluations",
     "import_batches",
     "inferences",
+    "users",
+    "web_sessions",
+    "api_tokens",
+    "login_attempts",
+    "surveys",
+    "survey_responses",
+    "jobs",
+    "webhooks",
     "labels",
     "model_versions",
     "taxonomy_labels",
@@ -35,7 +43,7 @@ def test_migrations_create_every_table_and_match_the_models(store):
     names = set(sa.inspect(engine).get_table_names())
     assert names >= TABLES
     assert "alembic_version" in names
-    assert db.current_revision(store) == "0001"
+    assert db.current_revision(store) == "0002"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == [], diff
@@ -43,7 +51,7 @@ def test_migrations_create_every_table_and_match_the_models(store):
 
 def test_upgrade_is_idempotent_and_downgrade_removes_everything(store):
     db.upgrade(store)  # second run: nothing to do, no error
-    assert db.current_revision(store) == "0001"
+    assert db.current_revision(store) == "0002"
     from alembic import command
 
     cfg = db.alembic_config(store)

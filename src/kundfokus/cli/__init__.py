@@ -39,7 +39,7 @@ def _main(
 
 
 def _register() -> None:
-    from kundfokus.cli import clv, contacts, demo, jtbd, kano, retention, scores
+    from kundfokus.cli import clv, contacts, demo, jtbd, kano, retention, scores, server
 
     app.add_typer(kano.app, name="kano")
     app.add_typer(jtbd.app, name="jtbd")
@@ -49,6 +49,7 @@ def _register() -> None:
     app.add_typer(contacts.app, name="contacts")
     contacts.register_top_level(app)
     demo.register(app)
+    server.register(app)
 
 
 _register()

@@ -878,3 +878,50 @@ def evaluation_history(session: Session, axis: str) -> pd.DataFrame:
         session.execute(stmt).all(),
         columns=["version", "kind", "computed_at", "n", "accuracy", "macro_f1"],
     )
+
+
+def contact_detail(session: Session, external_id: str, *, lang: str = "en") -> dict[str, Any]:
+    """One contact as the API and the review page show it: the redacted text, what rules and the
+    model inferred on every axis, the labels people gave, and its correction history."""
+    from kundfokus.serialize import clean
+    from kundfokus.store.models import AXES
+
+    contact = get_contact(session, external_id)
+    inf = current_inferences(session, AXES, [contact.id])
+    labels = {
+        r.axis: {"label": r.label, "who": r.who, "at": r.at.isoformat() + "Z"}
+        for r in session.scalars(select(Label).where(Label.contact_id == contact.id))
+    }
+    inferences: dict[str, dict[str, Any]] = {}
+    for r in inf.itertuples(index=False):
+        inferences.setdefault(r.axis, {})[r.source] = {
+            "label": r.label,
+            "confidence": clean(r.confidence),
+            "model_version": clean(r.model_version),
+        }
+    corrections = [
+        {
+            "axis": c.axis,
+            "before": c.before,
+            "before_source": c.before_source,
+            "after": c.after,
+            "who": c.who,
+            "at": c.at.isoformat() + "Z",
+            "reason": c.reason,
+        }
+        for c in session.scalars(
+            select(Correction).where(Correction.contact_id == contact.id).order_by(Correction.id)
+        )
+    ]
+    return {
+        "id": contact.external_id,
+        "customer_id": contact.customer_id,
+        "timestamp": contact.timestamp.isoformat(),
+        "channel": contact.channel,
+        "language": contact.language,
+        "text": contact.text,
+        "metadata": contact.meta,
+        "inferences": inferences,
+        "labels": labels,
+        "history": corrections,
+    }

@@ -1,0 +1,379 @@
+"""The REST API under ``/api/v1`` (the contract of docs/api.md). Routes parse, call one service
+and answer; no SQL and no statistics here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import text
+
+from kundfokus.errors import InputError
+from kundfokus.services import surveys as survey_service
+from kundfokus.web.deps import DB, Admin, Analyst, Reviewer, Viewer
+
+router = APIRouter()
+v1 = APIRouter(prefix="/api/v1")
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Problem(BaseModel):
+    detail: Any
+    field: str | None = None
+    value: Any = None
+    message: str | None = None
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Not signed in"},
+    403: {"model": Problem, "description": "The role may not do this"},
+    404: {"model": Problem, "description": "Not found"},
+    422: {"model": Problem, "description": "Not valid: names the field and the value"},
+}
+
+
+@router.get(
+    "/healthz",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The database does not answer"}},
+    tags=["health"],
+)
+def healthz(db: DB) -> Any:
+    """200 ``{"status": "ok"}`` only when the database answers."""
+    try:
+        db.execute(text("SELECT 1"))
+    except Exception:  # any database failure means not healthy
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return {"status": "ok"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Surveys
+
+
+class SurveyIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    kind: str = Field(description="kano, odi, nps, csat or ces")
+    title: str | dict[str, str]
+    languages: list[str] = Field(default_factory=lambda: ["sv", "en"])
+    items: list[dict[str, Any]] = Field(default_factory=list)
+    importance: str | None = Field(None, description="Kano importance scale: '1-9' or '1-5'")
+    wording: str = Field("classic", description="Kano answer wording: classic or short")
+    scale: str | list[int] | None = Field(None, description="CSAT/CES scale, like '1-5'")
+    follow_up: bool | str | dict[str, str] | None = Field(
+        True, description="nps/csat/ces: ask an open follow-up question (true, false or a text)"
+    )
+
+
+class SurveyCreated(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    public_id: str
+    public_url: str
+    embed: dict[str, str]
+
+
+class SurveyOut(SurveyCreated):
+    kind: str
+    title: dict[str, str]
+    languages: list[str]
+    items: list[dict[str, Any]]
+    status: str
+    created_at: str
+    created_by: str | None = None
+    n_responses: int | None = None
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _survey_or_404(db: DB, survey_id: str):
+    survey = survey_service.get_survey(db, survey_id)
+    if survey is None:
+        raise_404("no survey with this id", survey_id)
+    return survey
+
+
+def raise_404(message: str, value: Any) -> None:
+    from fastapi import HTTPException
+
+    raise HTTPException(status_code=404, detail=f"{message}: {value}")
+
+
+@v1.post("/surveys", status_code=201, response_model=SurveyCreated, responses=PROBLEMS,
+         tags=["surveys"])  # fmt: skip
+def create_survey(body: SurveyIn, request: Request, db: DB, who: Analyst) -> Any:
+    """Create a survey (analyst or admin). Answers ``{id, public_id, public_url, embed}``."""
+    survey = survey_service.create_survey(db, body.model_dump(), created_by=who.email)
+    db.commit()
+    return survey_service.survey_dict(survey, base_url=_base(request))
+
+
+@v1.get("/surveys", response_model=list[SurveyOut], responses=PROBLEMS, tags=["surveys"])
+def list_surveys(request: Request, db: DB, who: Viewer) -> Any:
+    counts = survey_service.response_counts(db)
+    return [
+        survey_service.survey_dict(s, base_url=_base(request), n_responses=counts.get(s.id, 0))
+        for s in survey_service.list_surveys(db)
+    ]
+
+
+@v1.get("/surveys/{survey_id}", response_model=SurveyOut, responses=PROBLEMS, tags=["surveys"])
+def get_survey(survey_id: str, request: Request, db: DB, who: Viewer) -> Any:
+    survey = _survey_or_404(db, survey_id)
+    counts = survey_service.response_counts(db)
+    return survey_service.survey_dict(
+        survey, base_url=_base(request), n_responses=counts.get(survey.id, 0)
+    )
+
+
+class ResponseIn(BaseModel):
+    client_token: str = Field(
+        min_length=1, max_length=200, description="Chosen by the client; a retry sends it again"
+    )
+    lang: str | None = Field(None, description="sv or en")
+    answers: dict[str, Any] = Field(description="The CLI's wide column names")
+    context: dict[str, Any] | None = Field(
+        None, description="journey_step, contact_id, channel, situation, any other key"
+    )
+
+
+class ResponseCreated(BaseModel):
+    id: int
+
+
+@v1.post(
+    "/surveys/{survey_id}/responses",
+    status_code=201,
+    response_model=ResponseCreated,
+    responses={
+        200: {"model": ResponseCreated, "description": "Seen before: the stored response"},
+        404: PROBLEMS[404],
+        422: PROBLEMS[422],
+    },
+    tags=["responses"],
+)
+def submit_response(survey_id: str, body: ResponseIn, request: Request, db: DB) -> Any:
+    """Public: store one response. 201 when stored; the same client token again answers 200 with
+    the same id. Answered only after the response is committed."""
+    survey = _survey_or_404(db, survey_id)
+    done = survey_service.submit(
+        db,
+        survey,
+        client_token=body.client_token,
+        lang=body.lang,
+        answers=body.answers,
+        context=body.context,
+        redact=request.app.state.settings.redact,
+    )
+    if done.created:
+        from kundfokus.services import webhooks
+
+        webhooks.enqueue_for_response(db, survey, done.response)
+    db.commit()
+    return JSONResponse({"id": done.response.id}, status_code=201 if done.created else 200)
+
+
+@v1.get(
+    "/surveys/{survey_id}/results",
+    responses={**PROBLEMS, 200: {"description": "The CLI's --format json output"}},
+    tags=["results"],
+)
+def survey_results(survey_id: str, request: Request, db: DB, who: Viewer) -> Any:
+    """The JSON ``kundfokus kano analyze`` / ``jtbd opportunity`` / ``scores ...`` prints with
+    ``--format json`` on the exported answers; the CLI's options as query parameters."""
+    survey = _survey_or_404(db, survey_id)
+    options = survey_service.parse_options(survey.kind, list(request.query_params.multi_items()))
+    try:
+        return JSONResponse(survey_service.results(db, survey, options))
+    except InputError as exc:
+        if getattr(exc, "field", None) is None and exc.column is not None:
+            exc.field = exc.column  # type: ignore[attr-defined]
+        raise
+
+
+def _export_name(survey, suffix: str) -> str:
+    return f'attachment; filename="survey-{survey.id}-responses.{suffix}"'
+
+
+@v1.get(
+    "/surveys/{survey_id}/responses.csv",
+    responses={**PROBLEMS, 200: {"content": {"text/csv": {}}}},
+    response_class=Response,
+    tags=["responses"],
+)
+def responses_csv(survey_id: str, db: DB, who: Analyst, partial: bool = False) -> Response:
+    """One row per response: id, client_token, submitted_at, lang, complete, context keys, then
+    the answer columns (the layout the CLI reads)."""
+    survey = _survey_or_404(db, survey_id)
+    return Response(
+        survey_service.export_csv(db, survey, partial=partial),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": _export_name(survey, "csv")},
+    )
+
+
+@v1.get(
+    "/surveys/{survey_id}/responses.parquet",
+    responses={**PROBLEMS, 200: {"content": {"application/vnd.apache.parquet": {}}}},
+    response_class=Response,
+    tags=["responses"],
+)
+def responses_parquet(survey_id: str, db: DB, who: Analyst, partial: bool = False) -> Response:
+    survey = _survey_or_404(db, survey_id)
+    return Response(
+        survey_service.export_parquet(db, survey, partial=partial),
+        media_type="application/vnd.apache.parquet",
+        headers={"content-disposition": _export_name(survey, "parquet")},
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Contacts and review
+
+
+class ContactsIn(BaseModel):
+    contacts: list[dict[str, Any]] = Field(
+        description="Rows with id, customer_id, timestamp, channel, text (and any other keys)"
+    )
+    source: str = Field("api", max_length=500)
+
+
+class ImportOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    batch_id: int
+    n_rows: int
+
+
+@v1.post("/contacts", status_code=201, response_model=ImportOut, responses=PROBLEMS,
+         tags=["contacts"])  # fmt: skip
+def import_contacts(body: ContactsIn, request: Request, db: DB, who: Analyst) -> Any:
+    """Import a batch of contacts, all or nothing, redacted before they are stored."""
+    import pandas as pd
+
+    from kundfokus.services.contacts_import import import_contacts as run_import
+
+    if not body.contacts:
+        raise InputError("no contacts in the batch", column="contacts", value=[])
+    frame = pd.DataFrame.from_records(body.contacts)
+    result = run_import(
+        db,
+        frame,
+        source=body.source,
+        redact=request.app.state.settings.redact,
+        imported_by=who.email,
+    )
+    db.commit()
+    from kundfokus.serialize import json_safe
+
+    return json_safe(result.to_dict())
+
+
+@v1.get("/contacts/{contact_id}", responses=PROBLEMS, tags=["contacts"])
+def get_contact(contact_id: str, db: DB, who: Reviewer, lang: str = "en") -> Any:
+    """One contact: redacted text, inferences per axis, labels and correction history."""
+    from kundfokus.services.review import contact_detail
+
+    try:
+        return contact_detail(db, contact_id, lang=lang if lang in ("sv", "en") else "en")
+    except InputError as exc:
+        raise_404(exc.message, contact_id)
+
+
+@v1.get("/review/queue", responses=PROBLEMS, tags=["review"])
+def review_queue(
+    db: DB, who: Reviewer, axis: str = "need", limit: int = 20, lang: str = "en"
+) -> Any:
+    """The contacts to review next, most instructive first, each with why it is there."""
+    from kundfokus.serialize import json_safe, records
+    from kundfokus.services.review import review_queue as queue
+
+    if not 1 <= limit <= 500:
+        raise InputError("limit is 1-500", column="limit", value=limit)
+    frame = queue(db, axis, limit=limit, lang=lang if lang in ("sv", "en") else "en")
+    return json_safe(records(frame))
+
+
+class CorrectionIn(BaseModel):
+    axis: str
+    label: str = Field(min_length=1, max_length=200)
+    reason: str | None = Field(None, max_length=2000)
+
+
+@v1.post("/contacts/{contact_id}/corrections", status_code=201, responses=PROBLEMS,
+         tags=["review"])  # fmt: skip
+def correct_contact(contact_id: str, body: CorrectionIn, db: DB, who: Reviewer) -> Any:
+    """Set one axis of one contact (reviewer and up); audited (who, when, before, after)."""
+    from kundfokus.serialize import json_safe
+    from kundfokus.services.review import correct
+    from kundfokus.store.repositories import get_contact as find
+
+    try:
+        find(db, contact_id)
+    except InputError as exc:
+        raise_404(exc.message, contact_id)
+    result = correct(db, contact_id, body.axis, body.label, by=who.email, reason=body.reason)
+    db.commit()
+    return json_safe(result.to_dict())
+
+
+# --------------------------------------------------------------------------------------------------
+# Jobs, webhooks, who am I
+
+
+@v1.get("/jobs/{job_id}", responses=PROBLEMS, tags=["jobs"])
+def get_job(job_id: int, db: DB, who: Viewer) -> Any:
+    from kundfokus.services import jobs
+
+    job = jobs.get(db, job_id)
+    if job is None:
+        raise_404("no job with this id", job_id)
+    return jobs.job_dict(job)
+
+
+class WebhookIn(BaseModel):
+    url: str = Field(min_length=8, max_length=2000)
+    survey_id: int | None = None
+    events: list[str] = Field(default_factory=lambda: ["response.created"])
+
+
+@v1.post("/webhooks", status_code=201, responses=PROBLEMS, tags=["webhooks"])
+def create_webhook(body: WebhookIn, db: DB, who: Admin) -> Any:
+    """Register an endpoint told about new responses; the signing secret is shown once."""
+    from kundfokus.services import webhooks
+
+    hook, secret = webhooks.create(
+        db, body.url, survey_id=body.survey_id, events=body.events, created_by=who.email
+    )
+    db.commit()
+    return {**webhooks.webhook_dict(hook), "secret": secret}
+
+
+@v1.get("/webhooks", responses=PROBLEMS, tags=["webhooks"])
+def list_webhooks(db: DB, who: Admin) -> Any:
+    from kundfokus.services import webhooks
+
+    return [webhooks.webhook_dict(h) for h in webhooks.list_all(db)]
+
+
+class Me(BaseModel):
+    email: str
+    role: str
+    via: str
+
+
+@v1.get("/me", response_model=Me, responses=PROBLEMS, tags=["accounts"])
+def me(who: Viewer) -> Any:
+    return {"email": who.email, "role": who.role, "via": who.via}
+
+
+router.include_router(v1)
