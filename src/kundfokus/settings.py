@@ -8,7 +8,8 @@ folder, then the default.
 setting            environment variable       meaning
 =================  =========================  ===================================================
 ``db``             ``KUNDFOKUS_DB``           the store: an SQLite file path or a database URL
-``secret_key``     ``KUNDFOKUS_SECRET_KEY``   signs session cookies and CSRF tokens (web)
+``secret_key``     ``KUNDFOKUS_SECRET_KEY``   signs respondent form tokens (web; default: a key
+                                             the store makes and keeps)
 ``redact``         ``KUNDFOKUS_REDACT``       redact personal data in free text before storing
 ``lang``           ``KUNDFOKUS_LANG``         default language of what a person reads (en, sv)
 ``examples``       ``KUNDFOKUS_EXAMPLES``     folder of the demo's example data
@@ -41,7 +42,7 @@ class Settings(BaseSettings):
 
     db: str = Field(DEFAULT_DB, description="SQLite file path or SQLAlchemy database URL")
     secret_key: SecretStr | None = Field(
-        None, description="Secret that signs session cookies and CSRF tokens (web)"
+        None, description="Signs respondent form tokens (web); a key kept in the store when unset"
     )
     redact: bool = Field(True, description="Redact personal data in free text before storing it")
     lang: Literal["en", "sv"] = Field("en", description="Default language of texts people read")

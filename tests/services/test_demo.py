@@ -14,21 +14,39 @@ from kundfokus.services.demo import EXAMPLE_FILES, find_examples, run_demo
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "kundfokus-report"
-    res = CliRunner().invoke(app, ["demo", "-o", str(out)])
+    """`kundfokus demo --examples`: the demo organisation, then the classic analysis of the
+    bundled example survey (a bank's), printed after it and written to examples.html."""
+    tmp = tmp_path_factory.mktemp("demo")
+    out = tmp / "kundfokus-report"
+    res = CliRunner().invoke(
+        app,
+        [
+            "demo",
+            "--no-serve",
+            "--db",
+            str(tmp / "demo.db"),
+            "-o",
+            str(out),
+            "--examples",
+            str(find_examples()),
+        ],
+    )
     return res, out
 
 
 def test_demo_prints_priorities_first(demo_run):
     res, out = demo_run
     assert res.exit_code == 0, res.output
-    lines = res.stdout.splitlines()
+    assert res.stdout.startswith("Nordström Energi")
+    head = "The example survey / Exempelenkäten ("
+    assert head in res.stdout
+    lines = res.stdout[res.stdout.index(head) :].splitlines()[2:]
     assert lines[0] == "Kano priorities (400 customers, 10 features)"
     # the ten Kano priorities come first, must-be features at the top
     ranked = [line for line in lines[2:12]]
     assert [int(line.split(".")[0]) for line in ranked] == list(range(1, 11))
     assert ranked[0].startswith(" 1. Keep '") and "login with BankID" in " ".join(ranked[:2])
-    text = res.stdout
+    text = "\n".join(lines)
     assert text.index("Kano priorities") < text.index("Jobs to be done")
     # the situation effect built into the example is found
     assert re.search(r"- weekend opening hours: lost card: must-be; .*\(p < 0\.001\)", text)
@@ -36,12 +54,12 @@ def test_demo_prints_priorities_first(demo_run):
     # the JTBD list is ordered by opportunity, highest first
     opp = [float(m) for m in re.findall(r"opportunity (\d+\.\d)", text)]
     assert len(opp) >= 5 and opp == sorted(opp, reverse=True)
-    assert f"Report: {out / 'report.html'}" in text
+    assert f"Report: {out / 'examples.html'}" in text
 
 
 def test_demo_report_holds_both_analyses(demo_run):
     _, out = demo_run
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "examples.html").read_text(encoding="utf-8")
     assert "Kano: which features customers expect, value and love" in page
     assert "Jobs to be done: where customers are under-served" in page
     assert "Keep &#39;login with BankID&#39; working" in page or "Keep 'login with BankID'" in page
@@ -97,9 +115,13 @@ def test_find_examples_order_and_clear_error(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="example data was not found") as ei:
         find_examples(copy)
     assert ei.value.file == str(copy / "odi_answers.csv")
-    res = CliRunner().invoke(app, ["demo", "--examples", str(copy), "-o", str(tmp_path / "o")])
+    db = tmp_path / "demo.db"
+    res = CliRunner().invoke(
+        app,
+        ["demo", "--no-serve", "--db", str(db), "--examples", str(copy), "-o", str(tmp_path / "o")],
+    )
     assert res.exit_code != 0
-    assert not (tmp_path / "o").exists()
+    assert not (tmp_path / "o").exists() and not db.exists()  # nothing built, nothing written
 
 
 def test_example_generator_reproduces_the_committed_files(tmp_path):

@@ -26,6 +26,7 @@ TABLES = {
     "survey_responses",
     "jobs",
     "webhooks",
+    "app_secrets",
     "labels",
     "model_versions",
     "taxonomy_labels",

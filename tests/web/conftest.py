@@ -77,6 +77,7 @@ class Live:
     app: object
     tokens: dict[str, str] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
+    password: str = PASSWORD
 
     def client(self, role: str | None = None, **kw) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.tokens[role]}"} if role else {}
@@ -156,3 +157,24 @@ def run_axe(page) -> list[dict]:
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in result["violations"]
     ]
+
+
+@pytest.fixture
+def axe():
+    """``axe(page, where)``: assert that axe-core finds no WCAG A/AA violation on the page."""
+
+    def check(page, where: str) -> None:
+        violations = run_axe(page)
+        assert violations == [], f"{where}: {violations}"
+
+    return check
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: ``$KUNDFOKUS_SCREENSHOTS`` or the test's temporary folder."""
+    import os
+
+    folder = Path(os.environ.get("KUNDFOKUS_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -49,9 +49,6 @@ def serve(
     url = open_store(settings.db)  # migrations run once here, before the workers start
     os.environ["KUNDFOKUS_DB"] = url
     os.environ["KUNDFOKUS_WEB_JOBS"] = "1" if jobs else "0"
-    if settings.secret_key is None and workers > 1:
-        # every process must sign and check with the same key
-        os.environ["KUNDFOKUS_SECRET_KEY"] = os.urandom(32).hex()
     typer.echo(f"kundfokus serving on http://{host}:{port}/ (store {_shown(url)})", err=True)
     uvicorn.run(
         "kundfokus.web.main:app",
@@ -106,12 +103,18 @@ def worker(
     procs = [ctx.Process(target=_work_url, args=(url,), daemon=False) for _ in range(processes)]
     for p in procs:
         p.start()
-    try:
+
+    def stop_children(*_):
         for p in procs:
-            p.join()
-    except KeyboardInterrupt:  # pragma: no cover - interactive
-        for p in procs:
-            p.terminate()
+            if p.is_alive():
+                p.terminate()  # each child finishes its current job's bookkeeping on SIGTERM
+
+    import signal
+
+    signal.signal(signal.SIGTERM, stop_children)
+    signal.signal(signal.SIGINT, stop_children)
+    for p in procs:
+        p.join()
 
 
 def _work_url(url: str) -> None:  # pragma: no cover - runs in a child process

@@ -307,3 +307,21 @@ def prune(session: Session, now: datetime | None = None) -> None:
     now = now or utcnow()
     session.execute(delete(WebSession).where(WebSession.expires_at < now))
     session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - LOGIN_WINDOW))
+
+
+def installation_secret(session: Session, name: str = "form_tokens") -> str:
+    """A random secret kept in the store (made on first use), shared by every server process and
+    kept across restarts; used when ``KUNDFOKUS_SECRET_KEY`` is not set."""
+    from sqlalchemy.exc import IntegrityError
+
+    from kundfokus.store.models import AppSecret
+
+    row = session.get(AppSecret, name)
+    if row is not None:
+        return row.value
+    try:
+        with session.begin_nested():
+            session.add(AppSecret(name=name, value=secrets.token_hex(32)))
+    except IntegrityError:  # another process made it at the same moment
+        pass
+    return session.get(AppSecret, name).value

@@ -1,4 +1,7 @@
-"""The demo: both main analyses on the bundled example data, as text and as one HTML report.
+"""The classic demo: both main analyses on the bundled example data, as text and as one HTML
+report. (``kundfokus demo`` itself builds the demo organisation, see
+:mod:`kundfokus.services.demo_org`, and prints its Kano and jobs-to-be-done results with
+:func:`demo_text`; ``kundfokus demo --examples DIR`` adds this analysis of the example files.)
 
 The example data describes a Swedish bank's contact centre (synthetic, seeded; see
 ``examples/make_kano_example.py`` and the JTBD examples):
@@ -222,17 +225,20 @@ def run_demo(
     *,
     lang: str = "en",
     examples: str | Path | None = None,
+    filename: str = "report.html",
 ) -> DemoResult:
     """Run the Kano and jobs-to-be-done analyses on the example data and write one report.
 
     Parameters
     ----------
     out_dir:
-        Folder for ``report.html`` (created); ``None`` computes without writing.
+        Folder for the report (created); ``None`` computes without writing.
     lang:
         ``"en"`` or ``"sv"`` for labels, sentences and the report.
     examples:
         Folder with the example data; see :func:`find_examples`.
+    filename:
+        Name of the report file in ``out_dir``.
 
     Returns
     -------
@@ -263,7 +269,7 @@ def run_demo(
         from kundfokus.reports import write_report
 
         result.report = write_report(
-            Path(out_dir) / "report.html",
+            Path(out_dir) / filename,
             tr(_TEXT["title"], lang),
             demo_sections(result, lang),
             lang=lang,

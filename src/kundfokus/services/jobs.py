@@ -215,7 +215,12 @@ def run_job(url: str, job_id: int, *, settings: Any = None) -> str:
     stop.set()
     from kundfokus.serialize import json_safe
 
+    params = None
+    if "data_b64" in ctx.params:  # the upload is imported: do not keep a second copy of it
+        params = {k: v for k, v in ctx.params.items() if k != "data_b64"}
     with get_engine(url).begin() as conn:
+        if params is not None:
+            conn.execute(update(Job).where(Job.id == job_id).values(params=params))
         conn.execute(
             update(Job)
             .where(Job.id == job_id)
@@ -302,14 +307,25 @@ def _contacts_import(ctx: JobContext) -> dict[str, Any]:
     ctx.progress(0.05, "reading the file")
     if "path" in ctx.params:
         frame = read_table(ctx.params["path"])
+    elif "data_b64" in ctx.params:  # an upload: any format read_table knows, by its name
+        import base64
+
+        frame = read_table(base64.b64decode(ctx.params["data_b64"]), name=source)
     else:
         frame = read_table(str(ctx.params["csv"]).encode("utf-8"), name=source)
     ctx.progress(0.2, "checking, redacting and storing")
     redact = True if ctx.settings is None else bool(ctx.settings.redact)
-    with ctx.session() as s:
-        result = import_contacts(s, frame, source=source, redact=redact,
-                                 imported_by=ctx.created_by)  # fmt: skip
-        return result.to_dict()
+    try:
+        with ctx.session() as s:
+            result = import_contacts(
+                s, frame, source=source, redact=redact, imported_by=ctx.created_by
+            )
+            return result.to_dict()
+    except InputError as exc:
+        if exc.file is None:  # name the uploaded file, as the CLI does
+            raise InputError(exc.message, file=source, row=exc.row, column=exc.column,
+                             value=exc.value, hint=exc.hint) from exc  # fmt: skip
+        raise
 
 
 @handler("retrain")

@@ -33,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from kundfokus.errors import InputError
 from kundfokus.store.models import Survey, SurveyResponse, utcnow
@@ -297,11 +297,13 @@ def create_survey(session: Session, spec: Mapping[str, Any], *, created_by: str 
 
 def get_survey(session: Session, key: int | str) -> Survey | None:
     """A survey by its number or its public id."""
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        found = session.get(Survey, int(key))
-        if found is not None:
-            return found
-    return session.scalar(select(Survey).where(Survey.public_id == str(key)))
+    if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18:
+        key = int(key)
+    if isinstance(key, int):
+        return session.get(Survey, key) if 0 < key < 2**31 else None
+    if not isinstance(key, str) or len(key) > 64:
+        return None
+    return session.scalar(select(Survey).where(Survey.public_id == key))
 
 
 def list_surveys(session: Session) -> list[Survey]:
@@ -349,7 +351,7 @@ def embed_snippets(survey: Survey, base_url: str = "") -> dict[str, str]:
         ),
         "iframe": (
             f'<iframe src="{src}/embed?step=STEP" title="Feedback" '
-            'style="border:0;width:100%;max-width:420px;height:260px"></iframe>'
+            'style="border:0;width:100%;max-width:420px;height:360px"></iframe>'
         ),
         "link": f"{src}?step=STEP&contact=CONTACT_ID",
     }
@@ -556,6 +558,12 @@ def submit(
     when the answers differ, unless that response is still partial: then the new answers are
     merged into it (a respondent going through a multi-step survey), and ``complete`` finishes it.
     Nothing is stored when any answer is not valid. The caller commits; acknowledge only after.
+
+    A new token costs one statement: ``INSERT ... ON CONFLICT (survey_id, client_token) DO
+    NOTHING RETURNING`` (SQLite and PostgreSQL), so neither a look-up first nor a savepoint is
+    needed, and two requests with the same token at the same time still store one row: the one
+    that finds the row already there (no row returned) reads it and goes on as for a token seen
+    before.
     """
     if survey.status != "open":
         raise AnswerError("this survey is closed", field="survey", value=survey.public_id)
@@ -563,49 +571,101 @@ def submit(
     lang = _check_lang(survey, lang)
     clean = check_answers(survey, answers, partial=True, redact=redact)
     ctx = check_context(survey, context, redact=redact)
+    incomplete: AnswerError | None = None
+    # the full check of the checked answers only adds "the score is required" / "no answer
+    # given" (and, rarely, a text that redaction made too long): run it only when one can apply
+    if complete and (
+        not clean
+        or (survey.kind in SCALES and "score" not in clean)
+        or any(isinstance(v, str) and len(v) > MAX_TEXT for v in clean.values())
+    ):
+        try:
+            check_answers(survey, clean, partial=False, redact=False)
+        except AnswerError as exc:  # an error only if the token is new (else answers are merged)
+            incomplete = exc
+    if incomplete is None:
+        row = _insert_new(session, survey, token, lang, clean, ctx, complete)
+        if row is not None:
+            return Submitted(row, True)
     existing = session.scalar(
         select(SurveyResponse).where(
             SurveyResponse.survey_id == survey.id, SurveyResponse.client_token == token
         )
     )
-    if existing is not None:
-        if existing.complete:
-            return Submitted(existing, False)
-        merged = {**existing.answers, **clean}
-        if complete:
-            check_answers(survey, merged, partial=False, redact=False)
-        existing.answers = merged
-        existing.context = {**ctx, **existing.context}
-        existing.lang = lang
-        existing.complete = bool(complete)
-        existing.submitted_at = utcnow()
-        session.flush()
+    if existing is None:
+        if incomplete is not None:
+            raise incomplete
+        raise RuntimeError("a response with this client token was neither stored nor found")
+    if existing.complete:
         return Submitted(existing, False)
+    merged = {**existing.answers, **clean}
     if complete:
-        check_answers(survey, clean, partial=False, redact=False)
-    row = SurveyResponse(
-        survey_id=survey.id,
-        client_token=token,
-        lang=lang,
-        answers=clean,
-        context=ctx,
-        complete=bool(complete),
-        submitted_at=utcnow(),
-    )
-    try:
+        check_answers(survey, merged, partial=False, redact=False)
+    existing.answers = merged
+    existing.context = {**ctx, **existing.context}
+    existing.lang = lang
+    existing.complete = bool(complete)
+    existing.submitted_at = utcnow()
+    session.flush()
+    return Submitted(existing, False)
+
+
+def _insert_new(
+    session: Session,
+    survey: Survey,
+    token: str,
+    lang: str,
+    answers: dict[str, Any],
+    context: dict[str, Any],
+    complete: bool,
+) -> SurveyResponse | None:
+    """Insert the response of a token not stored yet and return it (in the session, as if it had
+    been loaded); ``None`` when the token is there already (that row is left as it is)."""
+    values = {
+        "survey_id": survey.id,
+        "client_token": token,
+        "lang": lang,
+        "answers": answers,
+        "context": context,
+        "complete": bool(complete),
+        "submitted_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    stmt = _INSERT_NEW.get(dialect)
+    if stmt is None and dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        table = SurveyResponse.__table__
+        stmt = _INSERT_NEW[dialect] = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["survey_id", "client_token"])
+            .returning(table.c.id)
+        )
+    if stmt is not None:
+        # Core, not the ORM's unit of work: one statement, no flush bookkeeping; what the caller
+        # has pending is written first, as the ORM would before its INSERT
+        session.flush()
+        new_id = session.connection().execute(stmt, values).scalar()
+        if new_id is None:
+            return None
+        row = SurveyResponse(id=new_id, **values)
+        make_transient_to_detached(row)
+        session.add(row)
+        return row
+    row = SurveyResponse(**values)
+    try:  # any other database: a savepoint, so a clash leaves the caller's transaction usable
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:  # the same token arrived at the same time on another connection
-        again = session.scalar(
-            select(SurveyResponse).where(
-                SurveyResponse.survey_id == survey.id, SurveyResponse.client_token == token
-            )
-        )
-        if again is None:  # pragma: no cover - not a token clash
-            raise
-        return Submitted(again, False)
-    return Submitted(row, True)
+        return None
+    return row
+
+
+#: The INSERT ... ON CONFLICT DO NOTHING RETURNING id of :func:`_insert_new`, per dialect.
+_INSERT_NEW: dict[str, Any] = {}
 
 
 def get_response(session: Session, survey: Survey, client_token: str) -> SurveyResponse | None:
@@ -793,21 +853,57 @@ def parse_options(kind: str, params: Sequence[tuple[str, str]]) -> dict[str, Any
     return out
 
 
+def _as_cli_json(obj: Any) -> Any:
+    """Exactly what the CLI prints (dates as ISO text, NaN as null), parsed back."""
+    import json
+
+    from kundfokus.serialize import to_json
+
+    return json.loads(to_json(obj))
+
+
 def results(session: Session, survey: Survey, options: Mapping[str, Any] | None = None) -> Any:
+    """The JSON-ready result of the survey's method on its export (see :func:`_results`); an
+    error about an option names the option (``field``) and its value."""
+    try:
+        return _results(session, survey, options)
+    except AnswerError:
+        raise
+    except InputError as exc:
+        if exc.column is None:
+            for key, value in (options or {}).items():
+                if value is not None and exc.value is not None and str(value) == str(exc.value):
+                    raise AnswerError(exc.message, field=key, value=value, hint=exc.hint) from exc
+        raise
+
+
+def _results(session: Session, survey: Survey, options: Mapping[str, Any] | None = None) -> Any:
     """The JSON-ready result of the survey's method on its export, exactly what the CLI prints
     with ``--format json`` for the export file (``kano analyze --labels ... --importance-scale``,
     ``jtbd opportunity --inventory ...``, ``scores nps|csat|ces --score score``)."""
     from kundfokus.io import read_table
-    from kundfokus.serialize import json_safe, records
+    from kundfokus.serialize import records
 
     opts = dict(options or {})
     partial = bool(opts.pop("partial", False))
     lang = opts.pop("lang", survey.languages[0] if survey.languages else "en")
     if lang not in LANGS:
         lang = "en"
-    data = export_csv(session, survey, partial=partial).encode("utf-8")
+    export = export_frame(session, survey, partial=partial)
+    keys = [c for c in export.columns if c not in META_COLUMNS and c not in answer_fields(survey)]
+    wanted = opts.get("by")
+    for key in [wanted] if isinstance(wanted, str) else wanted or []:
+        if key not in keys and key not in ("lang", "submitted_at"):
+            raise AnswerError(
+                "no context key of this name in the answers",
+                field="by",
+                value=key,
+                hint="keys: " + (", ".join(keys) if keys else "none yet") + ", lang",
+            )
+    from kundfokus.serialize import to_csv
+
     name = f"survey-{survey.id}-responses.csv"
-    frame = read_table(data, name=name)
+    frame = read_table(to_csv(export).encode("utf-8"), name=name)
     if survey.kind == "kano":
         from kundfokus.kano import analyze, labels_from_frame
 
@@ -824,7 +920,7 @@ def results(session: Session, survey: Survey, options: Mapping[str, Any] | None 
             respondent_column=opts.get("respondent_column"),
             importance_scale=(float(scale[0]), float(scale[1])) if scale else None,
         )
-        return json_safe(records(result.features))
+        return _as_cli_json(records(result.features))
     if survey.kind == "odi":
         from kundfokus.jtbd import opportunity
 
@@ -835,7 +931,7 @@ def results(session: Session, survey: Survey, options: Mapping[str, Any] | None 
             on_invalid="missing" if opts.get("invalid_as_missing") else "raise",
             lang=lang,
         )
-        return json_safe(records(result))
+        return _as_cli_json(records(result))
     from kundfokus.scores import analyze as analyze_scores
     from kundfokus.scores.report import score_dict
 
@@ -857,4 +953,4 @@ def results(session: Session, survey: Survey, options: Mapping[str, Any] | None 
         n_boot=opts.get("n_boot", 2000),
         seed=opts.get("seed", 0),
     )
-    return json_safe(score_dict(report, lang))
+    return _as_cli_json(score_dict(report, lang))

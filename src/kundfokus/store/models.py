@@ -325,3 +325,14 @@ class Webhook(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class AppSecret(Base):
+    """Secrets the installation makes for itself (the key that signs respondent form tokens when
+    ``KUNDFOKUS_SECRET_KEY`` is not set), so that every server process and every restart agree."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

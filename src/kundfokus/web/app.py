@@ -22,7 +22,7 @@ from kundfokus import __version__
 from kundfokus.errors import InputError
 from kundfokus.services.surveys import AnswerError
 from kundfokus.settings import Settings, get_settings
-from kundfokus.web.deps import LoginRequired
+from kundfokus.web.deps import CSRFError, LoginRequired
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -143,6 +143,12 @@ def create_app(
     async def lifespan(app: FastAPI):
         if migrate:
             open_store(url)
+        if app.state.secret is None:
+            from kundfokus.services.accounts import installation_secret
+            from kundfokus.store.db import session_scope
+
+            with session_scope(url) as session:
+                app.state.secret = installation_secret(session)
         worker = None
         if start_jobs:
             from kundfokus.services.jobs import Worker
@@ -172,8 +178,8 @@ def create_app(
     app.state.settings = settings
     app.state.url = url
     app.state.sessionmaker = sessionmaker_for(url)
-    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
-    app.state.secret = secret or os.urandom(32).hex()
+    # signs respondent form tokens: the configured key, else one kept in the store (see lifespan)
+    app.state.secret = settings.secret_key.get_secret_value() if settings.secret_key else None
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired):
@@ -190,6 +196,8 @@ def create_app(
         from kundfokus.web.render import render
 
         message = {403: "forbidden", 404: "not_found"}.get(exc.status_code, str(exc.detail))
+        if isinstance(exc, CSRFError):
+            message = "csrf_failed"
         return render(
             request,
             "error.html",

@@ -34,6 +34,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sv": "Din roll får inte öppna den här sidan.",
     },
     "not_found": {"en": "Not found.", "sv": "Hittades inte."},
+    "csrf_failed": {
+        "en": "The form had expired or was not sent from this site. Go back, reload and try again.",
+        "sv": "Formuläret hade gått ut eller skickades inte från den här webbplatsen. Gå tillbaka, "
+        "ladda om sidan och försök igen.",
+    },
     "home_title": {"en": "Overview", "sv": "Översikt"},
     "home_intro": {
         "en": "Surveys and their answers, jobs, and the people who use this installation.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from jinja2_fragments.fastapi import Jinja2Blocks
@@ -45,10 +46,14 @@ def render(
 ):
     """Render ``template`` (or only ``block`` of it, for htmx) with the common context."""
     lang = lang or page_lang(request, principal)
+    other = "en" if lang == "sv" else "sv"
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     ctx = {
         "request": request,
+        # the language switch keeps the rest of the address (by=..., next=...)
+        "switch_url": "?" + urlencode([*query, ("lang", other)]),
         "lang": lang,
-        "other_lang": "en" if lang == "sv" else "sv",
+        "other_lang": other,
         "t": translator(lang),
         "user": principal,
         "csrf": principal.csrf if principal is not None else "",
