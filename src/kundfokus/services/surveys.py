@@ -282,7 +282,7 @@ def _scale(value: Any) -> tuple[int, int]:
 def _public_id() -> str:
     while True:
         value = secrets.token_urlsafe(12)
-        if any(c.isalpha() for c in value) and not value.isdigit():
+        if value[0].isalnum() and any(c.isalpha() for c in value):  # never "-x..." (a flag)
             return value
 
 

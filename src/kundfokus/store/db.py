@@ -159,7 +159,13 @@ def get_engine(url: str) -> Engine:
     """
     engine = _ENGINES.get(url)
     if engine is None:
-        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+        options: dict = {"pool_pre_ping": not url.startswith("sqlite")}
+        if not url.startswith("sqlite") or _sqlite_path(url) is not None:
+            # 10 kept open (SQLAlchemy's default is 5): the 8 threads that store survey
+            # responses plus the job worker, so connections are not closed and opened again
+            # under load (a new PostgreSQL connection is a new server process); at most 20
+            options |= {"pool_size": 10, "max_overflow": 10}
+        engine = create_engine(url, **options)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
             if _sqlite_path(url) is not None:  # a file: in-memory databases are per connection

@@ -168,18 +168,42 @@ async def submit_response(survey_id: str, body: ResponseIn, request: Request) ->
     the same id. Answered only after the response is committed."""
     import anyio.to_thread
 
+    queries = getattr(request.app.state, "submit_queries", None)
+    if queries is None:
+        from sqlalchemy import bindparam, exists, select
+
+        from kundfokus.store.models import Survey, Webhook
+
+        hooks_on = exists().where(Webhook.active.is_(True)).label("hooks")
+        queries = request.app.state.submit_queries = {
+            "id": select(Survey, hooks_on).where(Survey.id == bindparam("key")),
+            "public_id": select(Survey, hooks_on).where(Survey.public_id == bindparam("key")),
+        }
+
     def store() -> JSONResponse:
         # the whole database part in one worker thread, with its own session (what the ``DB``
         # dependency gives, without its two extra trips through the thread pool)
         db = request.app.state.sessionmaker()
         try:
-            survey = _survey_or_404(db, survey_id)
-            # most installations have no webhook: one cheap look first, before the write (on
-            # SQLite the write holds the file's one write lock until the commit), and the full
-            # webhook query only when there is an active hook at all
-            hooks = db.execute(
-                text("SELECT 1 FROM webhooks WHERE active = :yes LIMIT 1"), {"yes": True}
+            # the survey and whether any webhook is active, in one query before the write (on
+            # SQLite the write holds the file's one write lock until the commit); most
+            # installations have no webhook, and then the webhook query is skipped
+            # a plain number within range is a survey id (anything else: a public id; huge or
+            # non-ASCII digits must not reach the database as an integer)
+            by_id = (
+                survey_id.isascii()
+                and survey_id.isdigit()
+                and len(survey_id) <= 18
+                and 0 < int(survey_id) < 2**31
+            )
+            found = db.execute(
+                queries["id" if by_id else "public_id"],
+                {"key": int(survey_id) if by_id else survey_id},
             ).first()
+            if found is not None:
+                survey, hooks = found
+            else:  # a number that is a public id, or no such survey (404)
+                survey, hooks = _survey_or_404(db, survey_id), True
             done = survey_service.submit(
                 db,
                 survey,
@@ -189,7 +213,7 @@ async def submit_response(survey_id: str, body: ResponseIn, request: Request) ->
                 context=body.context,
                 redact=request.app.state.settings.redact,
             )
-            if done.created and hooks is not None:
+            if done.created and hooks:
                 from kundfokus.services import webhooks
 
                 webhooks.enqueue_for_response(db, survey, done.response)
