@@ -149,6 +149,13 @@ def create_app(
 
             with session_scope(url) as session:
                 app.state.secret = installation_secret(session)
+        # everything loaded at start-up (pandas, SQLAlchemy, FastAPI: a large heap) is kept out
+        # of later full garbage collections, which otherwise pause the server for ~100 ms
+        # (benchmarks/README.md: the p99 of survey submissions at 500 req/s)
+        import gc
+
+        gc.collect()
+        gc.freeze()
         worker = None
         if start_jobs:
             from kundfokus.services.jobs import Worker
