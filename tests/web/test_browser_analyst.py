@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-LAPTOP = {"width": 1366, "height": 900}
+LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 ANSWERS = [  # (chat functional, chat dysfunctional, channel)
     (1, 4, "phone"),

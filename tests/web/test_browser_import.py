@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-SIZES = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+SIZES = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
 def test_an_analyst_imports_contacts_and_sees_the_job_finish(
@@ -14,9 +14,11 @@ def test_an_analyst_imports_contacts_and_sees_the_job_finish(
 ):
     live = live_sqlite
     text = (EXAMPLES / "contacts.csv").read_text(encoding="utf-8")
-    for lang, size in (("en", "laptop"), ("sv", "phone")):
-        upload = tmp_path / f"contacts-{lang}.csv"  # other ids each time: ids are unique
-        upload.write_text(text.replace("\nK", f"\n{lang.upper()}"), encoding="utf-8")
+    for lang, size in (("en", "laptop"), ("sv", "phone"), ("sv", "laptop"), ("en", "phone")):
+        upload = tmp_path / f"contacts-{lang}-{size}.csv"  # other ids each time: ids are unique
+        upload.write_text(
+            text.replace("\nK", f"\n{lang.upper()}{size[0].upper()}"), encoding="utf-8"
+        )
         context = browser.new_context(
             viewport=SIZES[size], locale="sv-SE" if lang == "sv" else "en-GB"
         )

@@ -38,7 +38,7 @@ def _helpers():
 
 free_port, run_axe = _helpers()
 
-LAPTOP = {"width": 1366, "height": 900}
+LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 LOCALES = {"sv": "sv-SE", "en": "en-GB"}
 KANO = {
