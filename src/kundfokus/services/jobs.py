@@ -113,7 +113,7 @@ def requeue_stale(url: str) -> int:
     used up their attempts. Returns how many were queued again."""
     now = utcnow()
     with get_engine(url).begin() as conn:
-        failed = conn.execute(
+        conn.execute(
             update(Job)
             .where(Job.status == "running", Job.heartbeat_at < now - STALE)
             .where(Job.attempts >= Job.max_attempts)
@@ -124,7 +124,6 @@ def requeue_stale(url: str) -> int:
             .where(Job.status == "running", Job.heartbeat_at < now - STALE)
             .values(status="queued", worker=None, message="queued again after a restart")
         )
-    del failed
     return int(queued.rowcount or 0)
 
 

@@ -890,7 +890,8 @@ def _results(session: Session, survey: Survey, options: Mapping[str, Any] | None
     if lang not in LANGS:
         lang = "en"
     export = export_frame(session, survey, partial=partial)
-    keys = [c for c in export.columns if c not in META_COLUMNS and c not in answer_fields(survey)]
+    fields = set(answer_fields(survey))
+    keys = [c for c in export.columns if c not in META_COLUMNS and c not in fields]
     wanted = opts.get("by")
     for key in [wanted] if isinstance(wanted, str) else wanted or []:
         if key not in keys and key not in ("lang", "submitted_at"):
