@@ -39,7 +39,20 @@ def _main(
 
 
 def _register() -> None:
-    from kundfokus.cli import clv, contacts, demo, jtbd, kano, retention, scores, server
+    from kundfokus.cli import (
+        clv,
+        contacts,
+        cpi,
+        demo,
+        drivers,
+        journeys,
+        jtbd,
+        kano,
+        recommend,
+        retention,
+        scores,
+        server,
+    )
 
     app.add_typer(kano.app, name="kano")
     app.add_typer(jtbd.app, name="jtbd")
@@ -47,7 +60,11 @@ def _register() -> None:
     app.add_typer(retention.app, name="retention")
     app.add_typer(clv.app, name="clv")
     app.add_typer(contacts.app, name="contacts")
+    app.add_typer(journeys.app, name="journeys")
+    app.add_typer(cpi.app, name="cpi")
+    app.add_typer(recommend.app, name="recommend")
     contacts.register_top_level(app)
+    drivers.register(app)
     demo.register(app)
     server.register(app)
 

@@ -336,3 +336,55 @@ class AppSecret(Base):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --------------------------------------------------------------------------------------------------
+# Journeys and recommendations.
+
+
+class JourneyEvent(Base):
+    """One event of a customer journey (an errand, a case, a purchase): who, which journey, which
+    step, when and through which channel. Any further columns of the imported file (agent, queue,
+    amount, outcome, a survey answer given at the step) are kept in ``attributes``; ``contact_id``
+    links the event to a stored contact by its external id when the file names one."""
+
+    __tablename__ = "journey_events"
+    __table_args__ = (
+        Index("ix_journey_events_journey_ts", "journey_id", "timestamp"),
+        Index("ix_journey_events_step", "step"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(200), unique=True)
+    customer_id: Mapped[str] = mapped_column(String(200), index=True)
+    journey_id: Mapped[str] = mapped_column(String(200))
+    step: Mapped[str] = mapped_column(String(200))
+    timestamp: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[str | None] = mapped_column(String(50))
+    contact_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id"), index=True)
+
+
+class RecommendationLog(Base):
+    """What the recommender offered for one case, with the propensity of what it offered, what was
+    actually done (an agent's or customer's override is logged here too) and, once known, the
+    outcome. These rows are the unbiased logs the next offline evaluation and fit learn from."""
+
+    __tablename__ = "recommendation_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    case_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    customer_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    model: Mapped[str | None] = mapped_column(String(200))
+    situation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recommended: Mapped[str] = mapped_column(String(200))
+    propensity: Mapped[float] = mapped_column(Float)
+    chosen: Mapped[str] = mapped_column(String(200))
+    chosen_propensity: Mapped[float | None] = mapped_column(Float)
+    override: Mapped[bool] = mapped_column(Boolean, default=False)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    who: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[float | None] = mapped_column(Float)
+    outcome_at: Mapped[datetime | None] = mapped_column(DateTime)

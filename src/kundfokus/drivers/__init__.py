@@ -1,0 +1,2 @@
+"""Driver analysis: which drivers move a KPI (Shapley/LMG decomposition of R², relative weights).
+It shows association, not cause."""

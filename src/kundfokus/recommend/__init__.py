@@ -1,0 +1,2 @@
+"""Service recommendations per situation, learnt from confounded history, with offline policy
+evaluation (IPS, self-normalised IPS, doubly robust)."""
