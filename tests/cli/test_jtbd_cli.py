@@ -168,3 +168,10 @@ def test_inventory_grammar_note_on_stderr(tmp_path):
     res = _run("inventory", str(p))
     assert res.exit_code == 0
     assert "note:" in res.stderr and "'quick'" in res.stderr
+
+
+def test_the_same_group_column_twice_is_a_clear_error(examples_dir):
+    res = _run("opportunity", str(examples_dir / "odi_answers.csv"), "--by", "channel", "--by",
+               "channel")  # fmt: skip
+    assert isinstance(res.exception, InputError)
+    assert res.exception.column == "channel" and "named twice" in res.exception.message

@@ -31,11 +31,17 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
     """kundfokus: needs, jobs, situations, CPIs and KPIs in one place."""
+    # Remember the files this command reads, so that -o cannot overwrite one of them.
+    from kundfokus.io.readers import _INPUTS
+
+    token = _INPUTS.set(set())
+    ctx.call_on_close(lambda: _INPUTS.reset(token))
 
 
 def _register() -> None:

@@ -37,8 +37,18 @@ def emit(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
         return
+    replaced = out.is_file()
     atomic_write(out, text if text.endswith("\n") else text + "\n")
-    typer.echo(f"wrote {out}", err=True)
+    typer.echo(wrote(out, replaced), err=True)
+
+
+def wrote(path: Path, replaced: bool) -> str:
+    """The line that says a file was written, and whether an earlier file was replaced.
+
+    >>> wrote(Path("out.csv"), True)
+    'wrote out.csv (replaced the earlier file)'
+    """
+    return f"wrote {path} (replaced the earlier file)" if replaced else f"wrote {path}"
 
 
 @contextmanager
@@ -84,5 +94,6 @@ def write_chart(spec: dict[str, Any], path: Path, note: str | None = None) -> No
     """Save a Vega-Lite ``spec`` to ``path`` (format from the suffix) and say so on stderr."""
     from kundfokus.reports import save_chart
 
+    replaced = Path(path).is_file()
     save_chart(spec, path)
-    typer.echo(note if note is not None else f"wrote {path}", err=True)
+    typer.echo(note if note is not None else wrote(path, replaced), err=True)

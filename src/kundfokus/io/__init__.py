@@ -6,15 +6,24 @@ Methods never touch files; the CLI, the web app and services read with :func:`re
 
 from __future__ import annotations
 
-from kundfokus.io.readers import TABLE_SUFFIXES, read_table, read_yaml, sniff_delimiter
+from kundfokus.io.readers import (
+    TABLE_SUFFIXES,
+    is_input,
+    read_table,
+    read_yaml,
+    sniff_delimiter,
+    tracking_inputs,
+)
 from kundfokus.io.writers import atomic_path, atomic_write, is_special
 
 __all__ = [
     "TABLE_SUFFIXES",
     "atomic_path",
     "atomic_write",
+    "is_input",
     "is_special",
     "read_table",
     "read_yaml",
     "sniff_delimiter",
+    "tracking_inputs",
 ]

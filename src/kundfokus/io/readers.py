@@ -16,6 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +34,43 @@ TABLE_SUFFIXES = (
 
 Source = str | Path | bytes
 
+# The files read while :func:`tracking_inputs` is active (one CLI command): the writer refuses to
+# replace one of them with an output.
+_INPUTS: ContextVar[set[Path] | None] = ContextVar("kundfokus_inputs", default=None)
+
+
+@contextmanager
+def tracking_inputs() -> Iterator[set[Path]]:
+    """Remember every file read inside the block, so that an output cannot overwrite an input.
+
+    >>> import tempfile, pathlib
+    >>> from kundfokus.io import atomic_write
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "in.csv"
+    >>> _ = p.write_text("a\\n1\\n")
+    >>> with tracking_inputs():
+    ...     _ = read_table(p)
+    ...     atomic_write(p, "b\\n2\\n")
+    Traceback (most recent call last):
+    ...
+    kundfokus.errors.InputError: ...in.csv: the output would overwrite an input file (write to another file)
+    """
+    token = _INPUTS.set(set())
+    try:
+        yield _INPUTS.get()  # type: ignore[misc]
+    finally:
+        _INPUTS.reset(token)
+
+
+def is_input(path: str | Path) -> bool:
+    """True when ``path`` is a file read while :func:`tracking_inputs` is active."""
+    seen = _INPUTS.get()
+    if not seen:
+        return False
+    try:
+        return Path(path).resolve() in seen
+    except OSError:
+        return False
+
 
 def _source(source: Source, name: str | None) -> tuple[Path | None, str]:
     """The path (``None`` for bytes) and the name error messages use."""
@@ -43,6 +83,9 @@ def _source(source: Source, name: str | None) -> tuple[Path | None, str]:
         raise InputError("no such file", file=str(p))
     if p.is_dir():
         raise InputError("expected a file, found a folder", file=str(p))
+    seen = _INPUTS.get()
+    if seen is not None:
+        seen.add(p.resolve())
     return p, str(p)
 
 

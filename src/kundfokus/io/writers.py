@@ -34,6 +34,15 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         from kundfokus.errors import InputError
 
         raise InputError("the output is a folder, not a file", file=str(target))
+    from kundfokus.io.readers import is_input
+
+    if is_input(target):
+        from kundfokus.errors import InputError
+
+        raise InputError(
+            "the output would overwrite an input file", file=str(target),
+            hint="write to another file",
+        )  # fmt: skip
     if is_special(target):
         # a device, FIFO or socket (/dev/stdout, /dev/null, a named pipe): write through to it;
         # renaming a temporary file over it would replace the device with a regular file

@@ -338,6 +338,11 @@ def _group_columns(by: str | Sequence[str] | None, columns: list[str]) -> list[s
     if by is None:
         return []
     groups = [by] if isinstance(by, str) else list(by)
+    twice = sorted({g for g in groups if groups.count(g) > 1})
+    if twice:
+        raise InputError(
+            "a column to group by is named twice", column=twice[0], hint="name each column once"
+        )
     for g in groups:
         if g not in columns:
             raise InputError(
