@@ -32,6 +32,8 @@ TABLES = {
     "taxonomy_labels",
     "journey_events",
     "recommendation_log",
+    "review_labels",
+    "review_settings",
 }
 
 
@@ -46,7 +48,7 @@ def test_migrations_create_every_table_and_match_the_models(store):
     names = set(sa.inspect(engine).get_table_names())
     assert names >= TABLES
     assert "alembic_version" in names
-    assert db.current_revision(store) == "0003"
+    assert db.current_revision(store) == "0004"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == [], diff
@@ -54,7 +56,7 @@ def test_migrations_create_every_table_and_match_the_models(store):
 
 def test_upgrade_is_idempotent_and_downgrade_removes_everything(store):
     db.upgrade(store)  # second run: nothing to do, no error
-    assert db.current_revision(store) == "0003"
+    assert db.current_revision(store) == "0004"
     from alembic import command
 
     cfg = db.alembic_config(store)

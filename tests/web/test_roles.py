@@ -76,7 +76,7 @@ def _values(live) -> dict[str, str]:
         job_id = jobs.enqueue(db, "survey_results", {"survey_id": s["id"]}).id
         user_id = add_user(db, "throwaway@example.se", role="viewer", password="x" * 12).id
     return {"survey_id": str(s["id"]), "public_id": s["public_id"], "contact_id": "R-1",
-            "job_id": str(job_id), "user_id": str(user_id)}  # fmt: skip
+            "job_id": str(job_id), "user_id": str(user_id), "axis": "reason"}  # fmt: skip
 
 
 def test_every_route_answers_every_role_as_the_matrix_says(live):

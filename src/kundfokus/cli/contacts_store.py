@@ -59,6 +59,24 @@ _MSG = {
         "en": "no model versions for {axis} yet (run: kundfokus contacts retrain --axis {axis})",
         "sv": "inga modellversioner för {axis} än (kör: kundfokus contacts retrain --axis {axis})",
     },
+    "opinion": {
+        "en": " (kept as a second opinion: the label in force is unchanged until a lead settles)",
+        "sv": " (sparad som andra bedömning: gällande etikett oförändrad tills en ledare avgör)",
+    },
+    "changed": {
+        "en": " ({n} contacts' current guess changed)",
+        "sv": " ({n} kontakters aktuella gissning ändrades)",
+    },
+    "overlap_set": {
+        "en": "overlap share set to {share} (by {who})",
+        "sv": "överlappsandel satt till {share} (av {who})",
+    },
+    "agreement": {
+        "en": "{axis}: {n} overlap contacts, Krippendorff's alpha {alpha}, Cohen's kappa {kappa}, "
+        "{d} disagreements",
+        "sv": "{axis}: {n} överlappskontakter, Krippendorffs alfa {alpha}, Cohens kappa {kappa}, "
+        "{d} oenigheter",
+    },
     "empty_queue": {"en": "the queue is empty", "sv": "kön är tom"},
     "none": {"en": "(none)", "sv": "(inga)"},
 }
@@ -213,15 +231,42 @@ def register(app: typer.Typer) -> None:
         w_uncertainty: float = typer.Option(1.0, "--w-uncertainty"),
         w_disagreement: float = typer.Option(0.5, "--w-disagreement"),
         w_diversity: float = typer.Option(0.5, "--w-diversity"),
+        channel: str | None = typer.Option(None, "--channel", help="Only this channel."),
+        language: str | None = typer.Option(None, "--language", help="Only this language."),
+        min_confidence: float | None = typer.Option(
+            None, "--min-confidence", min=0.0, max=1.0, help="Lowest guess confidence at least."
+        ),
+        max_confidence: float | None = typer.Option(
+            None, "--max-confidence", min=0.0, max=1.0, help="Lowest guess confidence at most."
+        ),
+        disagree: bool = typer.Option(
+            False, "--disagree", help="Only where the model disagrees with the rules."
+        ),
+        search: str | None = typer.Option(None, "--search", help="Text or id contains this."),
+        suspected: bool = typer.Option(
+            False, "--suspected", help="Suspected mislabels first (a lead's queue)."
+        ),
+        reviewer: str | None = typer.Option(
+            None, "--reviewer", help="Who reviews: overlap contacts for a second look first."
+        ),
         lang: str = _lang_option(),
         fmt: Format = typer.Option(Format.text, "--format"),
         out: Path | None = typer.Option(None, "--out"),
     ) -> None:
         """Contacts to review next, and why. / Kontakter att granska härnäst, och varför."""
-        from kundfokus.services.review import QueueWeights, review_queue
+        from kundfokus.services.review import QueueFilters, QueueWeights, review_queue
         from kundfokus.store.db import open_store, session_scope
 
         url = open_store(db, create=False)
+        filters = QueueFilters(
+            channel=channel,
+            language=language,
+            min_confidence=min_confidence,
+            max_confidence=max_confidence,
+            disagree=disagree,
+            search=search,
+            suspected=suspected,
+        )
         with session_scope(url) as session:
             q = review_queue(
                 session,
@@ -230,6 +275,8 @@ def register(app: typer.Typer) -> None:
                 measure=measure,
                 lang=lang,
                 weights=QueueWeights(w_uncertainty, w_disagreement, w_diversity),
+                filters=filters,
+                reviewer=reviewer,
             )
         if fmt == Format.json:
             emit(to_json(records(q)), out)
@@ -255,25 +302,36 @@ def register(app: typer.Typer) -> None:
     def correct_cmd(
         contact_id: str = typer.Argument(..., help="The contact's id (as imported)."),
         axis: str = typer.Option(..., "--axis", help="One axis, e.g. reason or urgency."),
-        label: str = typer.Option(..., "--label", help="The right label (new labels allowed)."),
+        label: str = typer.Option(..., "--label", help="The right label (of the taxonomy)."),
         by: str = typer.Option(..., "--by", help="Who corrects."),
         reason: str | None = typer.Option(None, "--reason", help="Why (optional)."),
+        new_label: bool = typer.Option(
+            False, "--new-label", help="The label is new on purpose: add it to the taxonomy."
+        ),
         db: str | None = _db_option(),
         fmt: Format = typer.Option(Format.text, "--format"),
         lang: str = _lang_option(),
     ) -> None:
         """Correct one axis of one contact (audited). / Rätta en axel för en kontakt (loggas)."""
-        from kundfokus.services.review import correct
+        from kundfokus.services.review import UnknownLabel, correct
         from kundfokus.store.db import open_store, session_scope
 
         url = open_store(db, create=False)
-        with session_scope(url) as session:
-            res = correct(session, contact_id, axis, label, by=by, reason=reason)
+        try:
+            with session_scope(url) as session:
+                res = correct(
+                    session, contact_id, axis, label, by=by, reason=reason, allow_new=new_label
+                )
+        except UnknownLabel as err:
+            typer.secho(f"error: {err}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(2) from None
         if fmt == Format.json:
             emit(to_json(res.to_dict()), None)
             return
         before = f"{res.before} ({res.before_source})" if res.before else tr(_MSG["nothing"], lang)
         note = tr(_MSG["new_label"], lang) if res.new_label else ""
+        if not res.applied:
+            note += tr(_MSG["opinion"], lang)
         typer.echo(
             tr(_MSG["corrected"], lang, id=res.contact_id, axis=res.axis, before=before,
                after=res.after, who=res.who, note=note)
@@ -300,11 +358,95 @@ def register(app: typer.Typer) -> None:
             return
         ev = res.evaluation
         same = tr(_MSG["same_set"], lang, v=res.unchanged_since) if res.unchanged_since else ""
+        gate = "\n" + (res.reason_sv if lang == "sv" else res.reason)
+        if res.promoted and res.n_inferred:
+            gate += tr(_MSG["changed"], lang, n=res.n_changed)
         typer.echo(
             tr(_MSG["retrained"], lang, axis=res.axis, v=res.version, n=res.n_train,
                k=res.n_classes, fp=res.fingerprint[:12], method=method_text(ev, lang),
                acc=ev["accuracy"], f1=ev["macro_f1"], inf=res.n_inferred)
-            + same
+            + same + gate
+        )  # fmt: skip
+
+    @app.command("overlap")
+    def overlap_cmd(
+        share: float = typer.Argument(..., help="Share 0-1 of contacts a second reviewer labels."),
+        by: str = typer.Option(..., "--by", help="Who sets it (an administrator)."),
+        db: str | None = _db_option(),
+        lang: str = _lang_option(),
+    ) -> None:
+        """Set the overlap share for agreement. / Sätt överlappsandelen för samstämmighet."""
+        from kundfokus.services.agreement import set_overlap
+        from kundfokus.store.db import open_store, session_scope
+
+        url = open_store(db, create=False)
+        with session_scope(url) as session:
+            res = set_overlap(session, share, by=by)
+        typer.echo(tr(_MSG["overlap_set"], lang, share=res["share"], who=res["updated_by"]))
+
+    @app.command("agreement")
+    def agreement_cmd(
+        axis: str = typer.Option(..., "--axis", help="One axis, e.g. reason."),
+        db: str | None = _db_option(),
+        fmt: Format = typer.Option(Format.text, "--format"),
+        out: Path | None = typer.Option(None, "--out"),
+        lang: str = _lang_option(),
+    ) -> None:
+        """Agreement between reviewers on overlap contacts. / Samstämmighet mellan granskare."""
+        from kundfokus.services.agreement import agreement
+        from kundfokus.store.db import open_store, session_scope
+
+        url = open_store(db, create=False)
+        with session_scope(url) as session:
+            res = agreement(session, axis)
+        if fmt == Format.json:
+            emit(to_json(res), out)
+            return
+        import pandas as pd
+
+        def num(v: float | None) -> str:
+            if v is None:
+                return "-"
+            return f"{v:.3f}".replace(".", ",") if lang == "sv" else f"{v:.3f}"
+
+        head = tr(_MSG["agreement"], lang, axis=axis, n=res["n_overlap"], alpha=num(res["alpha"]),
+                  kappa=num(res["kappa"]), d=res["n_disagreements"])  # fmt: skip
+        if fmt == Format.text:
+            table = pd.DataFrame(res["per_label"])
+            emit(head + ("\n" + frame_text(table) if not table.empty else ""), out)
+            return
+        _render(pd.DataFrame(res["per_label"]), fmt, out, title=head)
+
+    @app.command("settle")
+    def settle_cmd(
+        contact_id: str = typer.Argument(..., help="The contact's id (as imported)."),
+        axis: str = typer.Option(..., "--axis", help="One axis, e.g. reason."),
+        label: str = typer.Option(..., "--label", help="The lead's label (of the taxonomy)."),
+        by: str = typer.Option(..., "--by", help="Who settles (a lead)."),
+        reason: str | None = typer.Option(None, "--reason"),
+        db: str | None = _db_option(),
+        fmt: Format = typer.Option(Format.text, "--format"),
+        lang: str = _lang_option(),
+    ) -> None:
+        """A lead settles a disagreement. / En ledare avgör en oenighet."""
+        from kundfokus.services.agreement import settle
+        from kundfokus.services.review import UnknownLabel
+        from kundfokus.store.db import open_store, session_scope
+
+        url = open_store(db, create=False)
+        try:
+            with session_scope(url) as session:
+                res = settle(session, contact_id, axis, label, by=by, reason=reason)
+        except UnknownLabel as err:
+            typer.secho(f"error: {err}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(2) from None
+        if fmt == Format.json:
+            emit(to_json(res.to_dict()), None)
+            return
+        before = f"{res.before} ({res.before_source})" if res.before else tr(_MSG["nothing"], lang)
+        typer.echo(
+            tr(_MSG["corrected"], lang, id=res.contact_id, axis=res.axis, before=before,
+               after=res.after, who=res.who, note="")
         )  # fmt: skip
 
     @app.command("history")

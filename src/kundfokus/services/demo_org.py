@@ -1321,7 +1321,8 @@ def _corrections(session: Session, data: DemoData, *, seed: int) -> None:
             if guessed[axis].label != facts[axis]:
                 correct(session, ext, axis, facts[axis], by=who, reason=_WHY[axis][why_lang])
         if facts["tags"] != "none" and n % 2 == 0:
-            correct(session, ext, "tags", facts["tags"], by=who, reason=_WHY["tags"][why_lang])
+            correct(session, ext, "tags", facts["tags"], by=who, reason=_WHY["tags"][why_lang],
+                    allow_new=True)  # fmt: skip  (the demo's own tags: no tag taxonomy yet)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -329,12 +329,33 @@ def _contacts_import(ctx: JobContext) -> dict[str, Any]:
 
 @handler("retrain")
 def _retrain(ctx: JobContext) -> dict[str, Any]:
+    """Retrain one axis, or every axis of a group (``need``, ``situation``, ``all``), behind the
+    quality gate. The result is the first axis's :meth:`RetrainResult.to_dict` (``version``,
+    ``promoted``, ``reason``, ``heldout_new``, ``heldout_current``, ...) plus ``axes``: one such
+    dict per retrained axis."""
     from kundfokus.services.review import retrain
+    from kundfokus.store.repositories import resolve_axes
 
-    ctx.progress(0.05, "training")
-    with ctx.session() as s:
-        result = retrain(s, ctx.params.get("axis", "need"), by=ctx.created_by or "job")
-        return result.to_dict() if hasattr(result, "to_dict") else {"result": str(result)}
+    axes = resolve_axes(ctx.params.get("axis", "need"))
+    dicts: list[dict[str, Any]] = []
+    skipped: list[InputError] = []
+    for i, axis in enumerate(axes):
+
+        def report(f: float, msg: str, i: int = i, axis: str = axis) -> None:
+            ctx.progress(0.02 + 0.96 * (i + f) / len(axes), f"{axis}: {msg}")
+
+        try:
+            with ctx.session() as s:  # one transaction per axis
+                dicts.append(
+                    retrain(s, axis, by=ctx.created_by or "job", progress=report).to_dict()
+                )
+        except InputError as exc:
+            if len(axes) == 1 or "too few labels" not in exc.message:
+                raise
+            skipped.append(exc)
+    if not dicts:
+        raise skipped[0]
+    return {**dicts[0], "axes": dicts, "skipped": [str(e) for e in skipped]}
 
 
 @handler("webhook_delivery")

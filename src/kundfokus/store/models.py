@@ -388,3 +388,40 @@ class RecommendationLog(Base):
     who: Mapped[str | None] = mapped_column(String(200))
     outcome: Mapped[float | None] = mapped_column(Float)
     outcome_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+# --------------------------------------------------------------------------------------------------
+# Review: every reviewer's own label (for overlap and agreement) and the review settings.
+
+
+class ReviewLabel(Base):
+    """One reviewer's own label of one contact on one axis (the newest row per contact, axis and
+    reviewer counts). ``labels`` holds the label in force; on an overlap contact it stays the
+    first reviewer's until a lead settles it (``is_lead``), so a second reviewer's label never
+    silently overwrites the first one and both count for the agreement figures. ``overlap`` says
+    whether the contact was in the overlap share when the label was given (only those count for
+    agreement: they were labelled independently)."""
+
+    __tablename__ = "review_labels"
+    __table_args__ = (Index("ix_review_labels_contact_axis", "contact_id", "axis"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    axis: Mapped[str] = mapped_column(String(50))
+    label: Mapped[str] = mapped_column(String(200))
+    who: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    overlap: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReviewSetting(Base):
+    """A setting of the review loop (``overlap_share``: the share of contacts that a second
+    reviewer labels too), with who set it and when."""
+
+    __tablename__ = "review_settings"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(200))

@@ -22,6 +22,8 @@ from kundfokus.store.models import (
     Inference,
     Label,
     ModelVersion,
+    ReviewLabel,
+    ReviewSetting,
     TaxonomyLabel,
     utcnow,
 )
@@ -260,6 +262,24 @@ def latest_model(session: Session, axis: str) -> ModelVersion | None:
     )
 
 
+def is_promoted(mv: ModelVersion) -> bool:
+    """Whether a model version replaced the one before it (a version kept back by the quality
+    gate of retraining is stored for the history but never used; versions from before the gate
+    count as promoted)."""
+    gate = (mv.evaluation or {}).get("gate") or {}
+    return bool(gate.get("promoted", True))
+
+
+def current_model(session: Session, axis: str) -> ModelVersion | None:
+    """The model version in use for ``axis``: the newest promoted one (``None`` before any)."""
+    for mv in session.scalars(
+        select(ModelVersion).where(ModelVersion.axis == axis).order_by(ModelVersion.version.desc())
+    ):
+        if is_promoted(mv):
+            return mv
+    return None
+
+
 def model_versions(session: Session, axis: str) -> list[ModelVersion]:
     """All model versions of ``axis``, oldest first."""
     return list(
@@ -287,3 +307,77 @@ def situations_frame(session: Session) -> pd.DataFrame:
     for axis in AXES:
         out[axis] = out[axis].astype(object).where(out[axis].notna(), None)
     return out
+
+
+def get_setting(session: Session, name: str, default: Any = None) -> Any:
+    """A review setting's value (``default`` when it was never set)."""
+    row = session.get(ReviewSetting, name)
+    return default if row is None else row.value
+
+
+def put_setting(session: Session, name: str, value: Any, *, who: str | None = None) -> None:
+    """Set a review setting (who and when are kept)."""
+    row = session.get(ReviewSetting, name)
+    if row is None:
+        session.add(ReviewSetting(name=name, value=value, updated_at=utcnow(), updated_by=who))
+    else:
+        row.value, row.updated_at, row.updated_by = value, utcnow(), who
+    session.flush()
+
+
+def _like(text: str) -> str:
+    esc = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{esc}%"
+
+
+def matching_contact_ids(
+    session: Session,
+    *,
+    channel: str | None = None,
+    language: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
+) -> list[int]:
+    """Ids of the contacts with this channel and language whose text or external id contains
+    ``search`` (case-insensitive; on SQLite only ASCII letters fold case), in id order."""
+    stmt = select(Contact.id).order_by(Contact.id)
+    if channel:
+        stmt = stmt.where(Contact.channel == channel)
+    if language:
+        stmt = stmt.where(Contact.language == language)
+    if search and search.strip():
+        pattern = _like(search.strip())
+        stmt = stmt.where(
+            Contact.text.ilike(pattern, escape="\\")
+            | Contact.external_id.ilike(pattern, escape="\\")
+        )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def review_labels(
+    session: Session, axis: str, contact_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    """Every reviewer's own labels of ``axis``: ``id, contact_id, label, who, at, is_lead,
+    overlap``, oldest first."""
+    stmt = (
+        select(
+            ReviewLabel.id,
+            ReviewLabel.contact_id,
+            ReviewLabel.label,
+            ReviewLabel.who,
+            ReviewLabel.at,
+            ReviewLabel.is_lead,
+            ReviewLabel.overlap,
+        )
+        .where(ReviewLabel.axis == axis)
+        .order_by(ReviewLabel.id)
+    )
+    cols = ["id", "contact_id", "label", "who", "at", "is_lead", "overlap"]
+    if contact_ids is None:
+        return pd.DataFrame(session.execute(stmt).all(), columns=cols)
+    rows: list[Any] = []
+    for part in chunks(list(contact_ids)):
+        rows.extend(session.execute(stmt.where(ReviewLabel.contact_id.in_(part))).all())
+    return pd.DataFrame(rows, columns=cols).sort_values("id").reset_index(drop=True)

@@ -343,6 +343,30 @@ def get_contact(contact_id: str, db: DB, who: Reviewer, lang: str = "en") -> Any
         raise_404(exc.message, contact_id)
 
 
+def _lang(lang: str) -> str:
+    return lang if lang in ("sv", "en") else "en"
+
+
+@v1.get("/contacts", responses=PROBLEMS, tags=["contacts"])
+def search_contacts(
+    db: DB,
+    who: Reviewer,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    channel: str | None = None,
+    language: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Any:
+    """Search contacts (reviewer and up): text or id containing ``q`` (case-insensitive), with
+    optional channel and language; each with ``id, timestamp, channel, language, text``
+    (snippet), ``labels`` and ``guesses`` per axis."""
+    from kundfokus.serialize import json_safe
+    from kundfokus.services.review import QueueFilters
+    from kundfokus.services.review import search_contacts as search
+
+    filters = QueueFilters(channel=channel, language=language)
+    return json_safe(search(db, q, limit=limit, filters=filters))
+
+
 @v1.get("/review/queue", responses=PROBLEMS, tags=["review"])
 def review_queue(
     db: DB,
@@ -350,12 +374,35 @@ def review_queue(
     axis: str = "need",
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
     lang: str = "en",
+    channel: str | None = None,
+    language: str | None = None,
+    min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
+    max_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
+    disagree: bool = False,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    suspected: bool = False,
 ) -> Any:
-    """The contacts to review next, most instructive first, each with why it is there."""
+    """The contacts to review next, most instructive first, each with why it is there; overlap
+    contacts another reviewer labelled come first for a second look; ``suspected=true`` (leads:
+    analyst and admin) puts labels that may be wrong first."""
+    from fastapi import HTTPException
+
     from kundfokus.serialize import json_safe, records
+    from kundfokus.services.review import QueueFilters, is_lead
     from kundfokus.services.review import review_queue as queue
 
-    frame = queue(db, axis, limit=limit, lang=lang if lang in ("sv", "en") else "en")
+    if suspected and not is_lead(who.role):
+        raise HTTPException(status_code=403, detail="suspected mislabels are for leads (analyst)")
+    filters = QueueFilters(
+        channel=channel,
+        language=language,
+        min_confidence=min_confidence,
+        max_confidence=max_confidence,
+        disagree=disagree,
+        search=q,
+        suspected=suspected,
+    )
+    frame = queue(db, axis, limit=limit, lang=_lang(lang), filters=filters, reviewer=who.email)
     return json_safe(records(frame))
 
 
@@ -365,21 +412,144 @@ class CorrectionIn(BaseModel):
     reason: str | None = Field(None, max_length=2000)
 
 
-@v1.post("/contacts/{contact_id}/corrections", status_code=201, responses=PROBLEMS,
+class LabelProblem(Problem):
+    suggestions: list[str] = Field(default_factory=list)
+
+
+def unknown_label_response(exc: Any) -> JSONResponse:
+    """422 for a label the taxonomy does not have, naming the close labels."""
+    return JSONResponse(
+        {
+            "detail": [{"loc": ["body", "label"], "msg": exc.message, "type": "value_error",
+                        "input": exc.value}],
+            "field": "label",
+            "value": exc.value,
+            "message": str(exc),
+            "suggestions": list(exc.suggestions),
+        },
+        status_code=422,
+    )  # fmt: skip
+
+
+LABEL_PROBLEMS = {**PROBLEMS, 422: {"model": LabelProblem, "description":
+                  "Not valid; an unknown label names close labels in suggestions"}}  # fmt: skip
+
+
+@v1.post("/contacts/{contact_id}/corrections", status_code=201, responses=LABEL_PROBLEMS,
          tags=["review"])  # fmt: skip
 def correct_contact(contact_id: str, body: CorrectionIn, db: DB, who: Reviewer) -> Any:
-    """Set one axis of one contact (reviewer and up); audited (who, when, before, after)."""
+    """Set one axis of one contact (reviewer and up); audited (who, when, before, after). The
+    label must be in the axis's taxonomy: an unknown one answers 422 with ``suggestions``."""
     from kundfokus.serialize import json_safe
-    from kundfokus.services.review import correct
+    from kundfokus.services.review import UnknownLabel, correct
     from kundfokus.store.repositories import get_contact as find
 
     try:
         find(db, contact_id)
     except InputError as exc:
         raise_404(exc.message, contact_id)
-    result = correct(db, contact_id, body.axis, body.label, by=who.email, reason=body.reason)
+    try:
+        result = correct(db, contact_id, body.axis, body.label, by=who.email,
+                         reason=body.reason, role=who.role)  # fmt: skip
+    except UnknownLabel as exc:
+        return unknown_label_response(exc)
     db.commit()
     return json_safe(result.to_dict())
+
+
+class BulkIn(BaseModel):
+    ids: list[str] = Field(min_length=1, max_length=5000)
+    axis: str
+    label: str = Field(min_length=1, max_length=200)
+    reason: str | None = Field(None, max_length=2000)
+
+
+@v1.post("/review/bulk", status_code=201, responses=LABEL_PROBLEMS, tags=["review"])
+def bulk_correct(body: BulkIn, db: DB, who: Reviewer) -> Any:
+    """Correct one axis of many contacts to one label, all or nothing: 201 ``{"n"}``."""
+    from kundfokus.services.review import UnknownLabel
+    from kundfokus.services.review import bulk_correct as bulk
+
+    try:
+        n = bulk(db, body.ids, body.axis, body.label, by=who.email, reason=body.reason,
+                 role=who.role)  # fmt: skip
+    except UnknownLabel as exc:
+        db.rollback()
+        return unknown_label_response(exc)
+    db.commit()
+    return {"n": n}
+
+
+class SettleIn(BaseModel):
+    id: str = Field(min_length=1, max_length=200)
+    axis: str
+    label: str = Field(min_length=1, max_length=200)
+    reason: str | None = Field(None, max_length=2000)
+
+
+@v1.post("/review/settle", status_code=201, responses=LABEL_PROBLEMS, tags=["review"])
+def settle(body: SettleIn, db: DB, who: Analyst) -> Any:
+    """A lead's decision (analyst and up) on a contact the reviewers disagree on: it becomes the
+    label in force and wins over the reviewers' labels."""
+    from kundfokus.serialize import json_safe
+    from kundfokus.services.agreement import settle as decide
+    from kundfokus.services.review import UnknownLabel
+    from kundfokus.store.repositories import get_contact as find
+
+    try:
+        find(db, body.id)
+    except InputError as exc:
+        raise_404(exc.message, body.id)
+    try:
+        result = decide(db, body.id, body.axis, body.label, by=who.email, role=who.role,
+                        reason=body.reason)  # fmt: skip
+    except UnknownLabel as exc:
+        return unknown_label_response(exc)
+    db.commit()
+    return json_safe(result.to_dict())
+
+
+@v1.get("/review/agreement", responses=PROBLEMS, tags=["review"])
+def review_agreement(db: DB, who: Reviewer, axis: str = "reason") -> Any:
+    """Agreement of reviewers on the overlap contacts: ``n_overlap, alpha`` (Krippendorff),
+    ``kappa`` (Cohen), ``per_label`` and the ``disagreements`` for a lead to settle."""
+    from kundfokus.serialize import json_safe
+    from kundfokus.services.agreement import agreement
+
+    return json_safe(agreement(db, axis))
+
+
+class OverlapIn(BaseModel):
+    share: float = Field(ge=0, le=1, description="Share of contacts a second reviewer labels too")
+
+
+@v1.put("/review/overlap", responses=PROBLEMS, tags=["review"])
+def set_overlap(body: OverlapIn, db: DB, who: Admin) -> Any:
+    """Set the overlap share (admin): ``{"share", "updated_by"}``."""
+    from kundfokus.services.agreement import set_overlap as put
+
+    out = put(db, body.share, by=who.email)
+    db.commit()
+    return out
+
+
+class JobCreated(BaseModel):
+    job_id: int
+
+
+@v1.post("/models/{axis}/retrain", status_code=202, response_model=JobCreated,
+         responses=PROBLEMS, tags=["review"])  # fmt: skip
+def retrain_model(axis: str, db: DB, who: Reviewer) -> Any:
+    """Retrain ``axis`` (one axis, or ``need``/``situation``/``all`` for each of their axes) as
+    a job (reviewer and up): 202 ``{"job_id"}``; follow it at ``/api/v1/jobs/{job_id}``. The
+    quality gate decides whether the new version replaces the current one."""
+    from kundfokus.services import jobs
+    from kundfokus.store.repositories import resolve_axes
+
+    resolve_axes(axis)  # an unknown axis answers 422 here, not in the job
+    job = jobs.enqueue(db, "retrain", {"axis": axis}, created_by=who.email)
+    db.commit()
+    return JSONResponse({"job_id": job.id}, status_code=202)
 
 
 # --------------------------------------------------------------------------------------------------
