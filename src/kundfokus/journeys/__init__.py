@@ -1,2 +1,23 @@
 """Customer journeys: events per journey, the journey map (steps, transitions, variants, drop-off,
-repeat contacts), computed in the engine the events live in."""
+repeat contacts), computed in the engine the events live in.
+
+- :func:`check_events`: the event schema and its checks (:mod:`kundfokus.journeys.events`).
+- :func:`journey_map`: the journey map (:mod:`kundfokus.journeys.map`).
+- :func:`map_chart`: a Vega-Lite flow chart of the map (:mod:`kundfokus.journeys.chart`).
+"""
+
+from __future__ import annotations
+
+from kundfokus.journeys.chart import map_chart
+from kundfokus.journeys.events import OPTIONAL, REQUIRED, check_events, parse_timestamps
+from kundfokus.journeys.map import JourneyMap, journey_map
+
+__all__ = [
+    "OPTIONAL",
+    "REQUIRED",
+    "JourneyMap",
+    "check_events",
+    "journey_map",
+    "map_chart",
+    "parse_timestamps",
+]
