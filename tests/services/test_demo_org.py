@@ -30,6 +30,7 @@ from kundfokus.store.db import session_scope
 from kundfokus.store.models import (
     Contact,
     Correction,
+    JourneyEvent,
     Label,
     Survey,
     SurveyResponse,
@@ -38,7 +39,7 @@ from kundfokus.store.models import (
 )
 from kundfokus.store.testing import BACKENDS, temporary_store
 
-TABLES = (User, Survey, SurveyResponse, Contact, Label, Correction, TaxonomyLabel)
+TABLES = (User, Survey, SurveyResponse, Contact, Label, Correction, TaxonomyLabel, JourneyEvent)
 
 
 def _counts(url: str) -> dict[str, int]:
@@ -245,6 +246,11 @@ def test_cli_demo_no_serve_builds_writes_and_prints_logins(tmp_path, monkeypatch
         "ces_answers.csv",
         "contracts.csv",
         "purchases.csv",
+        "journeys.html",
+        "cpi.html",
+        "recommendations.txt",
+        "journey_events.csv",
+        "service_history.csv",
     }
     assert {p.name for p in out.iterdir()} == names
     for name in names:
@@ -299,3 +305,37 @@ def test_cli_demo_starts_the_server_on_the_demo_store(tmp_path, monkeypatch):
     assert len(calls) == 1
     assert calls[0]["db"] == f"sqlite:///{db}" and calls[0]["port"] == 8123
     assert calls[0]["host"] == "127.0.0.1" and calls[0]["workers"] == 1
+
+
+def test_the_demo_has_journeys_cpis_and_recommendations(demo, tmp_path):
+    """Issue 10 in the demo: stored errands give a journey map and the bundled CPIs, and the
+    confounded service history gives adjusted recommendations."""
+    from kundfokus.cpi import compute_cpis
+    from kundfokus.journeys import journey_map
+    from kundfokus.recommend import fit_recommender, recommend_for
+    from kundfokus.services.demo_journeys import generate_service_history
+    from kundfokus.services.journeys_import import load_events
+
+    url, _ = demo
+    events = load_events(url)
+    assert events["journey_id"].nunique() > 800 and set(events["step"]) >= {"resolved", "reopened"}
+    jmap = journey_map(events, reason="reason", end_steps=["resolved"])
+    assert jmap.n_open > 0  # some errands are still open at the end of the data
+    top = jmap.transitions.sort_values("n", ascending=False).iloc[0]
+    assert (top["from_step"], top["to_step"]) == ("contact_opened", "first_answer")
+    cpis = compute_cpis(events).table.set_index("cpi")
+    assert {"time_to_resolution", "first_contact_resolution", "effort_at_resolution"} <= set(
+        cpis.index
+    )
+    assert cpis.loc["time_to_resolution", "n_open"] > 0
+    assert 0 < cpis.loc["first_contact_resolution", "value"] < 1
+    # the history is confounded (agents sent hard cases to the specialist queue) ...
+    history = generate_service_history(0)
+    hard = history[(history["urgency"] == "urgent") & (history["mood"] == "upset")]
+    model = fit_recommender(
+        history, ["reason", "urgency", "mood"], "mode", "resolved_first_contact",
+        propensity="propensity",
+    )  # fmt: skip
+    recs = recommend_for(model, hard.head(20), explore=0.0).table
+    # ... while urgent, upset customers are best served by the specialist queue
+    assert (recs["recommended"] == "specialist_queue").mean() >= 0.75
