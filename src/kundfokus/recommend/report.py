@@ -143,7 +143,11 @@ def fit_text(model: Recommender, lang: str = "en") -> str:
     lines += [frame_text(modes), ""]
     pol = model.policy(model.situation_table(model.cells[cols]))
     lines.append(tr({"en": "Best mode per situation:", "sv": "Bästa tjänst per situation:"}, lang))
-    show = pol.rename(
+    show = pol.assign(
+        has_evidence=pol["has_evidence"].map(
+            lambda v: tr({"en": "yes", "sv": "ja"} if v else {"en": "no", "sv": "nej"}, lang)
+        )
+    ).rename(
         columns={
             "best": tr({"en": "best", "sv": "bäst"}, lang),
             "usual": tr({"en": "usual practice", "sv": "vanligast hittills"}, lang),
