@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -133,3 +134,30 @@ def test_bad_model_file_and_unknown_case(history, tmp_path, capsys):
     code, _, err = run(["recommend", "outcome", "--db", str(db), "--case", "X", "--value",
                         "1"], capsys)  # fmt: skip
     assert code == 2 and "no kundfokus store" in err
+
+
+def test_recommend_for_keeps_the_inputs_own_propensity_column(tmp_path):
+    """A history file already has `propensity` (how the logged mode was chosen): the output keeps
+    it as `input_propensity` beside the recommender's own `propensity`."""
+    import csv
+
+    from typer.testing import CliRunner
+
+    from kundfokus.cli import app as root
+
+    model = tmp_path / "m.json"
+    hist = Path(__file__).resolve().parents[2] / "examples" / "recommend_history.csv"
+    fit = CliRunner().invoke(root, ["recommend", "fit", str(hist), "--situation", "need,urgency",
+                                    "--action", "mode", "--outcome", "resolved",
+                                    "--model", str(model)])  # fmt: skip
+    assert fit.exit_code == 0, fit.output
+    out = tmp_path / "recs.csv"
+    res = CliRunner().invoke(root, ["recommend", "for", str(hist), "--model", str(model),
+                                    "-o", str(out)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    with open(out, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with open(hist, encoding="utf-8") as fh:
+        src = list(csv.DictReader(fh))
+    assert [r["input_propensity"] for r in rows] == [r["propensity"] for r in src]
+    assert all(0 < float(r["propensity"]) <= 1 for r in rows)

@@ -143,6 +143,11 @@ def recommend_for(
         for key, grp in table.groupby(cols, sort=False)
     }
     out = rows[names].copy()
+    # the file's own columns with the name of an output column (a history file's `propensity`)
+    # are kept as `input_<name>`, never overwritten
+    mine = ("recommended", "best", "expected", "ci_low", "ci_high", "evidence", "evidence_note",
+            "propensity", "explored", "ranking")  # fmt: skip
+    out = out.rename(columns={c: f"input_{c}" for c in mine if c in out.columns})
     out["recommended"] = recommended
     out["best"] = keyed["best"].to_numpy()
     out["expected"] = chosen["expected"].to_numpy()
