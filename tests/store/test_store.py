@@ -34,6 +34,7 @@ TABLES = {
     "recommendation_log",
     "review_labels",
     "review_settings",
+    "goals",
 }
 
 
@@ -48,7 +49,7 @@ def test_migrations_create_every_table_and_match_the_models(store):
     names = set(sa.inspect(engine).get_table_names())
     assert names >= TABLES
     assert "alembic_version" in names
-    assert db.current_revision(store) == "0004"
+    assert db.current_revision(store) == "0005"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == [], diff
@@ -56,7 +57,7 @@ def test_migrations_create_every_table_and_match_the_models(store):
 
 def test_upgrade_is_idempotent_and_downgrade_removes_everything(store):
     db.upgrade(store)  # second run: nothing to do, no error
-    assert db.current_revision(store) == "0004"
+    assert db.current_revision(store) == "0005"
     from alembic import command
 
     cfg = db.alembic_config(store)

@@ -72,11 +72,16 @@ def _values(live) -> dict[str, str]:
             "id": "R-1", "customer_id": "K1", "timestamp": "2026-11-30T10:00:00",
             "channel": "chat", "text": "Hej, min faktura är fel"}]})  # fmt: skip
         assert r.status_code == 201, r.text
+        g = c.post("/api/v1/goals", json={
+            "name": "Roles", "owner": "cx", "teams": ["cs"], "metric": "nps",
+            "baseline": 0, "target": 20, "due": "2027-06-30"})  # fmt: skip
+        assert g.status_code == 201, g.text
     with session_scope(live.db) as db:
         job_id = jobs.enqueue(db, "survey_results", {"survey_id": s["id"]}).id
         user_id = add_user(db, "throwaway@example.se", role="viewer", password="x" * 12).id
     return {"survey_id": str(s["id"]), "public_id": s["public_id"], "contact_id": "R-1",
-            "job_id": str(job_id), "user_id": str(user_id), "axis": "reason"}  # fmt: skip
+            "job_id": str(job_id), "user_id": str(user_id), "axis": "reason",
+            "goal_id": str(g.json()["id"]), "name": "nps"}  # fmt: skip
 
 
 def test_every_route_answers_every_role_as_the_matrix_says(live):

@@ -4,6 +4,7 @@ every status code documented, every response matching its schema and content typ
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,4 +39,5 @@ def test_schemathesis_finds_no_server_error_and_no_schema_drift(live, tmp_path):
     for token in (live.tokens["admin"], None):
         run = _schemathesis(live, token, tmp_path)
         assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
-        assert "Tested: 1" in run.stdout  # operations were really exercised
+        tested = re.search(r"Tested: (\d+)", run.stdout)
+        assert tested and int(tested.group(1)) >= 10, run.stdout[-2000:]  # really exercised

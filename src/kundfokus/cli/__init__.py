@@ -51,6 +51,7 @@ def _register() -> None:
         cpi,
         demo,
         drivers,
+        goals,
         journeys,
         jtbd,
         kano,
@@ -69,6 +70,7 @@ def _register() -> None:
     app.add_typer(journeys.app, name="journeys")
     app.add_typer(cpi.app, name="cpi")
     app.add_typer(recommend.app, name="recommend")
+    app.add_typer(goals.app, name="goals")
     contacts.register_top_level(app)
     drivers.register(app)
     demo.register(app)

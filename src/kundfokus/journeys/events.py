@@ -103,7 +103,10 @@ def check_events(
         row, value = first_row(f, unknown, "step")
         if value is not None:
             raise InputError(
-                "unknown step", row=row, column="step", value=value,
+                "unknown step",
+                row=row,
+                column="step",
+                value=value,
                 hint=f"the known steps are: {', '.join(known)}",
             )
     if "event_id" in names:
@@ -239,7 +242,12 @@ def _sql_parse(column: str, dialect: str) -> str:
         base6 = f"regexp_replace({base}, '(\\.[0-9]{{6}})[0-9]+$', '\\1')"
         parsed = f"CAST(try_strptime({base6}, {fmts}) AS TIMESTAMP)"
         return f"{parsed} - to_minutes({minutes}) AS {q}"
-    fmts = ["yyyy-MM-dd HH:mm:ss.SSSSSSSSS", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"]
+    fmts = [
+        "yyyy-MM-dd HH:mm:ss.SSSSSSSSS",
+        "yyyy-MM-dd HH:mm:ss",
+        "yyyy-MM-dd HH:mm",
+        "yyyy-MM-dd",
+    ]
     parsed = "coalesce(" + ", ".join(f"try_to_timestamp({base}, '{p}')" for p in fmts) + ")"
     return f"CAST(timestampadd(MINUTE, -({minutes}), CAST({parsed} AS TIMESTAMP_NTZ)) AS TIMESTAMP_NTZ)"
 

@@ -14,12 +14,13 @@ All times are stored as naive UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -425,3 +426,32 @@ class ReviewSetting(Base):
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(200))
+
+
+# --------------------------------------------------------------------------------------------------
+# Shared goals across silos.
+
+
+class Goal(Base):
+    """A goal shared across teams: who owns it, which teams share it, the metric it targets
+    (``nps``, ``csat``, ``ces``, ``churn`` or ``cpi:<id>``), where it started (``baseline``),
+    where it should be (``target``) and by when (``due``). ``parent_id`` makes goals a tree (a
+    company goal on NPS, team goals on the CPIs that drive it). ``better`` says which direction
+    is good (``higher``/``lower``); derived from target against baseline when not given."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(320))
+    teams: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    metric: Mapped[str] = mapped_column(String(200))
+    baseline: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    due: Mapped[date] = mapped_column(Date)
+    better: Mapped[str | None] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("goals.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(320))

@@ -602,4 +602,75 @@ def me(who: Viewer) -> Any:
     return {"email": who.email, "role": who.role, "via": who.via}
 
 
+# --------------------------------------------------------------------------------------------------
+# Goals
+
+
+class GoalIn(BaseModel):
+    name: str = Field(description="What the goal is, in a few words")
+    owner: str = Field(description="Who answers for the goal")
+    teams: list[str] = Field(default_factory=list, description="The teams that share it")
+    metric: str = Field(description="nps, csat, ces, churn or cpi:<id> (cpi:time_to_resolution)")
+    baseline: float = Field(description="Where the metric started")
+    target: float = Field(description="Where it should be by the due date")
+    due: str = Field(description="The due date, like 2027-06-30")
+    parent: int | None = Field(None, ge=1, le=2**31 - 1, description="The goal this one serves")
+    better: str | None = Field(None, description="higher or lower (default: from the target)")
+
+
+class GoalOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    name: str
+    owner: str
+    teams: list[str]
+    metric: str
+    baseline: float
+    target: float
+    due: str
+    parent: int | None = None
+    children: list[int]
+    current: dict[str, Any] | None = None
+    progress: float | None = None
+    progress_low: float | None = None
+    progress_high: float | None = None
+    on_track: bool | None = None
+    status: str
+    status_text: str
+
+
+@v1.get("/goals", response_model=list[GoalOut], responses=PROBLEMS, tags=["goals"])
+def list_goals(db: DB, who: Viewer, lang: str = "en") -> Any:
+    """Every shared goal with its ``children``, the metric's ``current`` value and interval,
+    ``progress`` (``progress_low``/``progress_high``), ``on_track`` (null without data),
+    ``status`` and ``status_text`` in ``lang`` (en or sv)."""
+    from kundfokus.services import goals
+
+    return goals.list_goals(db, lang=_lang(lang))
+
+
+@v1.post("/goals", status_code=201, response_model=GoalOut, responses=PROBLEMS, tags=["goals"])
+def create_goal(body: GoalIn, db: DB, who: Analyst, lang: str = "en") -> Any:
+    """Create a goal (analyst or admin): 201 with the goal as the list shows it; 422 naming the
+    field on bad input (unknown metric, parent not found, target equal to the baseline, ...)."""
+    from kundfokus.services import goals
+
+    goal = goals.create_goal(db, **body.model_dump(), by=who.email)
+    db.commit()
+    return goals.get_goal(db, goal.id, lang=_lang(lang))
+
+
+@v1.get("/goals/{goal_id}", response_model=GoalOut, responses=PROBLEMS, tags=["goals"])
+def get_goal(
+    goal_id: Annotated[int, Path(ge=1, le=2**31 - 1)], db: DB, who: Viewer, lang: str = "en"
+) -> Any:
+    from kundfokus.services import goals
+
+    goal = goals.get_goal(db, goal_id, lang=_lang(lang))
+    if goal is None:
+        raise_404("no goal with this id", goal_id)
+    return goal
+
+
 router.include_router(v1)

@@ -234,12 +234,13 @@ def create_app(
             status_code=422,
         )
 
-    from kundfokus.web import api, pages, respond, review_pages
+    from kundfokus.web import api, dashboard_pages, pages, respond, review_pages
 
     app.include_router(api.router)
     app.include_router(respond.router)
     app.include_router(pages.router)
     app.include_router(review_pages.router)
+    app.include_router(dashboard_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     return app

@@ -52,11 +52,12 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def _merge() -> None:
+    from kundfokus.web.messages_dashboard import MESSAGES as dashboard
     from kundfokus.web.messages_pages import MESSAGES as pages
     from kundfokus.web.messages_respond import MESSAGES as respond
     from kundfokus.web.messages_review import MESSAGES as review
 
-    for part in (pages, respond, review):
+    for part in (pages, respond, review, dashboard):
         for key, text in part.items():
             if key in MESSAGES and MESSAGES[key] != text:
                 raise RuntimeError(f"two texts for the key {key!r}")
