@@ -257,13 +257,13 @@ def review_queue(
         cid = int(c.contact_id)
         rows_c = by_contact.get(cid, [])
         unc_sum, n_axes, dis_best, reasons, shown = 0.0, 0, 0.0, [], []
-        conf_min, is_second = 1.0, False
+        conf_min, is_second, second_axes = 1.0, False, []
         for a in axes:
             if (cid, a) in labelled_pairs and not include_labelled:
                 continue
             if (cid, a) in second:
                 is_second = True
-                reasons.append((10.0, tr(_QWHY["second_look"], lang, axis=a)))
+                second_axes.append(a)
             model = next((r for r in rows_c if r["axis"] == a and r["source"] == "model"), None)
             rules = next((r for r in rows_c if r["axis"] == a and r["source"] == "rules"), None)
             current = model or rules
@@ -299,6 +299,8 @@ def review_queue(
             for r in (model, rules):
                 if r is not None:
                     shown.append(_shown(a, r))
+        if second_axes:  # one reason for every axis in the overlap, not one per axis
+            reasons.append((10.0, tr(_QWHY["second_look"], lang, axis=", ".join(second_axes))))
         if not reasons:
             continue
         if filters.disagree and dis_best < 1.0:
