@@ -55,3 +55,42 @@ def test_contacts_classify_and_evaluate_on_a_header_only_file(tmp_path):
             "no contacts" in res.stderr and "h.csv" in res.stderr and "Traceback" not in res.stderr
         )
     assert not (tmp_path / "out.csv").exists()
+
+
+_NEW_COMMANDS = [
+    ["journeys", "map", "{f}"],
+    ["journeys", "import", "{f}", "--db", "sqlite:///{d}/j.db"],
+    ["cpi", "compute", "{f}"],
+    ["cpi", "journeys", "{f}"],
+    ["drivers", "{f}", "--outcome", "a", "--drivers", "b"],
+    [
+        "recommend",
+        "fit",
+        "{f}",
+        "--situation",
+        "a",
+        "--action",
+        "b",
+        "--outcome",
+        "c",
+        "--model",
+        "{d}/m.json",
+    ],
+]
+_BAD = {
+    "empty.csv": b"",
+    "binary.csv": b"\x00\x01\x02\xff\xfe\x00binary",
+    "binary.parquet": b"\x00\x01\x02\xff\xfe\x00binary",
+    "header.csv": b"customer_id,journey_id,step,timestamp,channel,a,b,c\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_BAD))
+@pytest.mark.parametrize("command", _NEW_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_new_commands_on_empty_binary_and_header_only_files(tmp_path, name, command):
+    (tmp_path / name).write_bytes(_BAD[name])
+    args = [a.format(f=name, d=tmp_path) for a in command]
+    res = _run(args, tmp_path)
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Traceback" not in res.stderr and name in res.stderr
+    assert not (tmp_path / "m.json").exists()

@@ -31,7 +31,7 @@ from typing import Any
 import narwhals as nw
 
 from kundfokus.errors import InputError
-from kundfokus.frames import as_frame, first_row, require_columns
+from kundfokus.frames import as_frame, first_row, require_columns, to_pandas
 
 REQUIRED = ("customer_id", "journey_id", "step", "timestamp")
 OPTIONAL = ("channel", "event_id", "contact_id")
@@ -91,6 +91,11 @@ def check_events(
     """
     f = as_frame(frame)
     require_columns(f, [*REQUIRED, order])
+    if not len(to_pandas(f.select(nw.col(REQUIRED[0])).head(1))):
+        raise InputError(
+            "there are no events: the table has a header but no rows",
+            hint="one row per event: customer_id, journey_id, step, timestamp",
+        )
     names = list(f.collect_schema().names())
     texts = [c for c in TEXT_COLUMNS if c in names]
     f = f.with_columns(*(nw.col(c).cast(nw.String).str.strip_chars().alias(c) for c in texts))
