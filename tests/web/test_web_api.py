@@ -212,3 +212,17 @@ def test_openapi_document_is_public_and_lists_the_contract(live):
         "/healthz",
     ]:
         assert p in paths, p
+
+
+def test_a_nul_character_in_a_query_parameter_is_a_422_not_a_server_error(live):
+    # PostgreSQL refuses NUL in text; found by schemathesis on GET /api/v1/contacts?q=...
+    with live.client("reviewer") as c:
+        for url in (
+            "/api/v1/contacts?q=a%00b",
+            "/api/v1/review/queue?channel=%00",
+            "/review?q=%00",
+        ):
+            r = c.get(url)
+            assert r.status_code == 422, (url, r.status_code, r.text)
+            assert "NUL" in r.json()["message"]
+        assert c.get("/api/v1/contacts?q=ab").status_code == 200

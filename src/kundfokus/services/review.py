@@ -126,6 +126,22 @@ class QueueFilters:
         return bool(self.channel or self.language or (self.search and self.search.strip()))
 
 
+#: Names of the axes in the "why" texts: the axis id in English, a word in Swedish.
+_AXIS_SV = {
+    "purpose": "typ av ärende", "reason": "orsak", "urgency": "brådska",
+    "treatment": "önskat bemötande", "mood": "stämning", "tags": "taggar",
+}  # fmt: skip
+
+
+def axis_name(axis: str, lang: str) -> str:
+    """How a "why" text names an axis.
+
+    >>> axis_name("urgency", "sv"), axis_name("urgency", "en")
+    ('brådska', 'urgency')
+    """
+    return _AXIS_SV.get(axis, axis) if lang == "sv" else axis
+
+
 _QWHY = {
     "second_look": {
         "en": "{axis}: second look (overlap: another reviewer labelled it; your label counts "
@@ -270,7 +286,7 @@ def review_queue(
             if current is None:
                 u = 1.0
                 conf_min = 0.0
-                reasons.append((u, tr(_WHY["none"], lang, axis=a)))
+                reasons.append((u, tr(_WHY["none"], lang, axis=axis_name(a, lang))))
             else:
                 u = uncertainty(
                     (current["scores"] or None) if a != "tags" else None,
@@ -282,17 +298,19 @@ def review_queue(
                 conf = float(current["confidence"])
                 conf_min = min(conf_min, conf)
                 if current["source"] == "model" and len(probs) > 1 and a != "tags":
-                    why = tr(_WHY["unsure_model"], lang, axis=a, label=current["label"],
+                    why = tr(_WHY["unsure_model"], lang, axis=axis_name(a, lang), label=current["label"],
                              conf=conf, margin=probs[0] - probs[1])  # fmt: skip
                 else:
                     key = "unsure_tags" if current["source"] == "model" else "unsure_rules"
-                    why = tr(_WHY[key], lang, axis=a, label=current["label"], conf=conf)
+                    why = tr(
+                        _WHY[key], lang, axis=axis_name(a, lang), label=current["label"], conf=conf
+                    )
                 reasons.append((u, why))
             d = 0.0
             if model is not None and rules is not None and model["label"] != rules["label"]:
                 d = 1.0
                 reasons.append(
-                    (1.0 + u, tr(_WHY["disagree"], lang, axis=a, rules=rules["label"],
+                    (1.0 + u, tr(_WHY["disagree"], lang, axis=axis_name(a, lang), rules=rules["label"],
                                  model=model["label"]))
                 )  # fmt: skip
             unc_sum, n_axes, dis_best = unc_sum + u, n_axes + 1, max(dis_best, d)
@@ -300,7 +318,16 @@ def review_queue(
                 if r is not None:
                     shown.append(_shown(a, r))
         if second_axes:  # one reason for every axis in the overlap, not one per axis
-            reasons.append((10.0, tr(_QWHY["second_look"], lang, axis=", ".join(second_axes))))
+            reasons.append(
+                (
+                    10.0,
+                    tr(
+                        _QWHY["second_look"],
+                        lang,
+                        axis=", ".join(axis_name(x, lang) for x in second_axes),
+                    ),
+                )
+            )
         if not reasons:
             continue
         if filters.disagree and dis_best < 1.0:

@@ -47,6 +47,22 @@ CSP = (
 )
 
 
+async def _refuse_nul(send: Any) -> None:
+    import json
+
+    body = json.dumps(
+        {
+            "detail": [{"loc": ["query"], "msg": "a query parameter holds a NUL character"}],
+            "field": "query",
+            "value": None,
+            "message": "a query parameter holds a NUL character (%00), which is not allowed",
+        }
+    ).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 422, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 class SecurityHeaders:
     """Pure ASGI middleware: secure headers on every response; CORS on the public submission
     route and ``/embed.js`` (any origin, never credentials)."""
@@ -60,6 +76,11 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        if b"%00" in scope.get("query_string", b""):
+            # a NUL character in a query parameter: no store keeps it (PostgreSQL refuses it in
+            # text), so it is refused here as invalid input rather than failing in a query
+            await _refuse_nul(send)
+            return
         public_post = path.startswith("/api/v1/surveys/") and path.endswith("/responses")
         cors = public_post or path == "/embed.js"
         if cors and scope["method"] == "OPTIONS":
