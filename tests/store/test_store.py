@@ -35,6 +35,10 @@ TABLES = {
     "review_labels",
     "review_settings",
     "goals",
+    "observations",
+    "report_schedules",
+    "customer_contracts",
+    "customer_purchases",
 }
 
 
@@ -49,7 +53,7 @@ def test_migrations_create_every_table_and_match_the_models(store):
     names = set(sa.inspect(engine).get_table_names())
     assert names >= TABLES
     assert "alembic_version" in names
-    assert db.current_revision(store) == "0005"
+    assert db.current_revision(store) == "0006"
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == [], diff
@@ -57,7 +61,7 @@ def test_migrations_create_every_table_and_match_the_models(store):
 
 def test_upgrade_is_idempotent_and_downgrade_removes_everything(store):
     db.upgrade(store)  # second run: nothing to do, no error
-    assert db.current_revision(store) == "0005"
+    assert db.current_revision(store) == "0006"
     from alembic import command
 
     cfg = db.alembic_config(store)

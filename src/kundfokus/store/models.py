@@ -455,3 +455,77 @@ class Goal(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class Observation(Base):
+    """What someone saw and heard at a journey step while a customer used the service
+    (contextual design): a ``note``, an optional verbatim ``quote``, the journey ``step``, the
+    ``situation`` and the ``need`` it shows, who recorded it and where (``channel``). An optional
+    attachment (photo or file) is kept in ``attachment`` with its name and media type.
+    ``turned_into`` records what it became (``kano:<feature id>`` or ``odi:<outcome id>``)."""
+
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    note: Mapped[str] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
+    step: Mapped[str | None] = mapped_column(String(200), index=True)
+    situation: Mapped[str | None] = mapped_column(String(200), index=True)
+    need: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str | None] = mapped_column(String(100))
+    observed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(320))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    attachment_name: Mapped[str | None] = mapped_column(String(300))
+    attachment_type: Mapped[str | None] = mapped_column(String(100))
+    turned_into: Mapped[str | None] = mapped_column(String(300))
+
+
+class ReportSchedule(Base):
+    """A weekly e-mail of the leadership report (PDF): to whom (``recipients``), in which
+    language, on which ``weekday`` (0 = Monday) and ``hour`` (UTC), with which dashboard
+    ``filters``; ``last_sent_at`` keeps a schedule from sending twice in one week."""
+
+    __tablename__ = "report_schedules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipients: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    lang: Mapped[str] = mapped_column(String(5), default="sv")
+    weekday: Mapped[int] = mapped_column(Integer, default=0)
+    hour: Mapped[int] = mapped_column(Integer, default=7)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class CustomerContract(Base):
+    """A customer's contract (subscription): when it started, when it ended (``ended`` empty
+    while it runs), its ``plan`` and an optional ``segment``. The churn and retention panels read
+    these (churn as the yearly share of lost customers, sBG retention curves)."""
+
+    __tablename__ = "customer_contracts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(200), index=True)
+    started: Mapped[date] = mapped_column(Date)
+    ended: Mapped[date | None] = mapped_column(Date)
+    plan: Mapped[str | None] = mapped_column(String(100))
+    segment: Mapped[str | None] = mapped_column(String(100))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CustomerPurchase(Base):
+    """One purchase: who, when, how much (``amount`` in the organisation's currency). The CLV
+    panel (BG/NBD + Gamma-Gamma) and the value at risk read these."""
+
+    __tablename__ = "customer_purchases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(200), index=True)
+    purchased_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[float] = mapped_column(Float)
+    segment: Mapped[str | None] = mapped_column(String(100))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
