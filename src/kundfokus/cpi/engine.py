@@ -15,11 +15,13 @@ from __future__ import annotations
 from typing import Any
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 
 from kundfokus.cpi.definitions import Cpi
 from kundfokus.errors import InputError
 from kundfokus.frames import first_row, plain_value
+from kundfokus.journeys.columnar import SortedEvents, condition_mask, in_process, load_events
 
 __all__ = ["KEYS", "JourneyValues", "journey_values", "prepare_events"]
 
@@ -240,6 +242,8 @@ def journey_values(events: Any, cpis: list[Cpi], by: str | None = None) -> Journ
     if by is not None:
         columns.append(by)
     numeric = [c.field for c in cpis if c.kind in ("sum", "answer") and c.field is not None]
+    if in_process(events):
+        return _columnar_values(events, cpis, by, columns, numeric)
     lf, eager = prepare_events(events, columns, numeric)
     schema = lf.collect_schema()
     ts = nw.col(TS)
@@ -358,3 +362,147 @@ def _check_keys(table: pd.DataFrame, lf: nw.LazyFrame[Any], eager: Any) -> None:
     if (table["_ts_null"] > 0).any():
         row, _ = _bad_row(lf, eager, nw.col(TS).is_null(), TS)
         raise InputError("the timestamp is missing", row=row, column=TS)
+
+
+# --- the columnar kernel (pandas, Polars, DuckDB): sorted once, segmented reductions ----------
+
+_NAT = np.iinfo(np.int64).max
+
+
+def _as_times(us: np.ndarray) -> pd.Series:
+    """int64 microseconds (``_NAT`` for none) as naive ``datetime64[us]`` with NaT."""
+    out = us.astype("datetime64[us]")
+    out[us == _NAT] = np.datetime64("NaT")
+    return pd.Series(out)
+
+
+def _text_group(se: SortedEvents, by: str) -> np.ndarray:
+    """Per journey, the ``by`` value (as text) at its first event: the least of the values at the
+    first moment, as the engine path's ``min`` over the first moment's rows."""
+    import polars as pl
+
+    s = se.frame.get_column(by)
+    if s.dtype != pl.String:
+        s = s.cast(pl.String)
+    ranks = (s.rank("dense").fill_null(0).to_numpy().astype(np.int64) - 1)[se.order]
+    uniques = np.array([*s.drop_nulls().unique().sort().to_list(), None], dtype=object)
+    at_first = se.ts == se.ts[se.starts][se.gid]
+    ok = at_first & (ranks >= 0)
+    best = np.minimum.reduceat(np.where(ok, ranks, _NAT), se.starts)
+    best[best == _NAT] = -1
+    return uniques[best]
+
+
+def _changes(se: SortedEvents, field: str, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per journey, how often ``field`` changes between consecutive valid events (in time order,
+    ties ordered by the value) and how many valid events there are."""
+    codes, _ = se.codes(field)
+    idx = np.flatnonzero(valid)
+    g = se.gid[idx]
+    c = codes[idx]
+    t = se.ts[idx]
+    same = g[1:] == g[:-1]
+    if np.any(same & (t[1:] == t[:-1]) & (c[1:] != c[:-1])):
+        # events at the same moment with different values: order those by the value
+        o = np.lexsort((c, t, g))
+        g, c = g[o], c[o]
+        same = g[1:] == g[:-1]
+    change = same & (c[1:] != c[:-1])
+    n = se.n_journeys
+    changes = np.bincount(g[1:][change], minlength=n)
+    nvalid = np.bincount(g, minlength=n)
+    return changes, nvalid
+
+
+def _numeric_values(se: SortedEvents, column: str) -> np.ndarray:
+    import polars as pl
+
+    s = se.frame.get_column(column)
+    return s.cast(pl.Float64).to_numpy()[se.order]
+
+
+def _columnar_values(
+    events: Any, cpis: list[Cpi], by: str | None, columns: list[str], numeric: list[str]
+) -> JourneyValues:
+    from kundfokus.journeys.columnar import _columns_of, _native
+
+    have = _columns_of(_native(events))
+    for c in dict.fromkeys([*REQUIRED, *columns]):
+        if c not in have:
+            raise InputError(
+                "no such column in the events",
+                column=c,
+                hint=f"the columns are: {', '.join(map(str, have))}",
+            )
+    se = load_events(events, columns)
+    if numeric:
+        lazy_nf = nw.from_native(se.frame).lazy()
+        eager = None if se.lazy else nw.from_native(se.frame)
+        se.frame = _text_numbers(lazy_nf, eager, numeric).collect().to_native()
+    schema = nw.from_native(se.frame).collect_schema()
+    n = se.n_journeys
+    ts = se.ts
+    out: dict[str, Any] = {
+        KEYS[0]: se.customers,
+        KEYS[1]: se.journeys,
+        "_start": _as_times(ts[se.starts]),
+        "_last": _as_times(ts[se.ends - 1]),
+        "_events": se.ends - se.starts,
+        "_ts_null": np.zeros(n, np.int64),
+    }
+    if by is not None:
+        out["_group"] = _text_group(se, by)
+    for i, cpi in enumerate(cpis):
+        p = f"c{i}_"
+        conds: dict[str, np.ndarray] = {}
+        for k, v in cpi.conditions().items():
+            condition_expr(v, schema, cpi, k)  # the same checks (and errors) as the engine path
+            conds[k] = condition_mask(se, v)
+        if "among" in conds:
+            out[p + "among"] = se.reduce_any(conds["among"]).astype(np.int64)
+        if cpi.kind == "duration":
+            first = se.reduce_min(ts, conds["from"])
+            after = conds["to"] & (ts >= first[se.gid])
+            out[p + "from"] = _as_times(first)
+            out[p + "to"] = _as_times(se.reduce_min(ts, after))
+            out[p + "anyto"] = se.reduce_any(conds["to"]).astype(np.int64)
+        elif cpi.kind == "count":
+            out[p + "count"] = se.reduce_sum(conds["where"].astype(np.int64))
+        elif cpi.kind == "changes":
+            assert cpi.field is not None
+            valid = (
+                ~pd.isna(se.values(cpi.field))
+                if se.frame.get_column(cpi.field).dtype.is_numeric()
+                else se.codes(cpi.field)[0] >= 0
+            )
+            if "where" in conds:
+                valid = valid & conds["where"]
+            out[p + "changes"], out[p + "nvalid"] = _changes(se, cpi.field, valid)
+        elif cpi.kind == "share":
+            out[p + "reach"] = se.reduce_any(conds["reach"]).astype(np.int64)
+            if "without" in conds:
+                out[p + "without"] = se.reduce_any(conds["without"]).astype(np.int64)
+        elif cpi.kind == "sum":
+            assert cpi.field is not None
+            _numeric_field(cpi, schema)  # the same type check as the engine path
+            value = _numeric_values(se, cpi.field)
+            ok = ~np.isnan(value)
+            if "where" in conds:
+                ok &= conds["where"]
+            out[p + "sum"] = se.reduce_sum(np.where(ok, value, 0.0))
+            out[p + "nvalue"] = se.reduce_sum(ok.astype(np.int64))
+        elif cpi.kind == "answer":
+            assert cpi.field is not None
+            _numeric_field(cpi, schema)
+            value = _numeric_values(se, cpi.field)
+            ok = conds["at"] & ~np.isnan(value)
+            first = se.reduce_min(ts, ok)
+            pick = ok & (ts == first[se.gid])
+            total = se.reduce_sum(np.where(pick, value, 0.0))
+            count = se.reduce_sum(pick.astype(np.int64))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[p + "answer"] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+            out[p + "anyat"] = se.reduce_any(conds["at"]).astype(np.int64)
+    table = pd.DataFrame(out)
+    end = table["_last"].max() if len(table) else None
+    return JourneyValues(table, None if end is None or pd.isna(end) else end, se.n_events)

@@ -47,9 +47,11 @@ import pandas as pd
 
 from kundfokus.errors import InputError
 from kundfokus.frames import as_frame
+from kundfokus.journeys.columnar import _columns_of, in_process, load_events, map_tables
 from kundfokus.journeys.events import check_events
 
 CUSTOMER, JOURNEY, STEP, TS = "customer_id", "journey_id", "step", "timestamp"
+REQUIRED = (CUSTOMER, JOURNEY, STEP, TS)
 
 _US_PER_HOUR = 3_600_000_000
 _US_PER_DAY = 86_400_000_000
@@ -363,6 +365,11 @@ def journey_map(
         raise InputError("repeat_days must be 0 or more", value=repeat_days)
     if open_days is not None and open_days < 0:
         raise InputError("open_days must be 0 or more", value=open_days)
+    ends = [str(s) for s in end_steps] if end_steps else None
+    if in_process(frame) and not check_order:
+        raw = _columnar(frame, by, reason, order, steps, check, top_variants, repeat_days, ends,
+                        open_days)  # fmt: skip
+        return _assemble(raw, by, reason, repeat_days, ends, open_days, top_variants)
     if check:
         f = check_events(frame, steps=steps, order=order, check_order=check_order)
     else:
@@ -375,7 +382,6 @@ def journey_map(
                 column=c,
                 hint=f"the columns are: {', '.join(map(str, have))}",
             )
-    ends = [str(s) for s in end_steps] if end_steps else None
     runner = _Runner(f, {"by": by, "reason": reason, "order": order})
     try:
         q = runner._q(top_variants, repeat_days)
@@ -398,9 +404,65 @@ def journey_map(
         repeats = runner.run(q["repeats"])
     finally:
         runner.close()
+    raw = {
+        "n_journeys": n_journeys, "n_events": n_events, "data_end": data_end, "steps": steps_t,
+        "last": last, "transitions": transitions, "variants": variants, "repeats": repeats,
+    }  # fmt: skip
+    return _assemble(raw, by, reason, repeat_days, ends, open_days, top_variants)
 
+
+def _columnar(
+    frame: Any,
+    by: str | None,
+    reason: str | None,
+    order: str | None,
+    steps: Sequence[str] | None,
+    check: bool,
+    top: int,
+    repeat_days: float,
+    ends: list[str] | None,
+    open_days: float | None,
+) -> dict[str, Any]:
+    """The raw tables from the columnar kernel (events in this process)."""
+    native = frame.to_native() if isinstance(frame, (nw.DataFrame, nw.LazyFrame)) else frame
+    have = _columns_of(native)
+    for c in REQUIRED:
+        if c not in have:
+            raise InputError("no such column", column=c, hint=f"the columns are: {', '.join(have)}")
+    for c in (by, reason):
+        if c is not None and c not in have:
+            raise InputError(
+                "no such column in the journey events",
+                column=c,
+                hint=f"the columns are: {', '.join(map(str, have))}",
+            )
+    extra = [c for c in (by, reason) if c is not None]
+    se = load_events(native, extra, tiebreak=order, steps=steps, check=check)
+    data_end = pd.Timestamp(int(se.ts.max()), unit="us")
+    cutoff = None
+    if ends is not None and open_days is not None:
+        end_us = (data_end - pd.Timestamp("1970-01-01")) // pd.Timedelta(microseconds=1)
+        cutoff = int(end_us - round(open_days * _US_PER_DAY))
+    t = map_tables(se, by=by, reason=reason, top=top, repeat_days=repeat_days, cutoff_us=cutoff)
+    return {
+        "n_journeys": se.n_journeys, "n_events": se.n_events, "data_end": data_end,
+        "steps": t["steps"], "last": t["last"], "transitions": t["transitions"],
+        "variants": t["variants"], "repeats": t["repeats"],
+    }  # fmt: skip
+
+
+def _assemble(
+    raw: dict[str, Any],
+    by: str | None,
+    reason: str | None,
+    repeat_days: float,
+    ends: list[str] | None,
+    open_days: float | None,
+    top_variants: int,
+) -> JourneyMap:
+    n_journeys, n_events, data_end = raw["n_journeys"], raw["n_events"], raw["data_end"]
     steps_t, last, transitions, variants, repeats = (
-        _gkey(t) for t in (steps_t, last, transitions, variants, repeats)
+        _gkey(raw[t]) for t in ("steps", "last", "transitions", "variants", "repeats")
     )
     steps_t, n_open, n_ended, n_dropped = _steps_table(steps_t, last, ends)
     jn = _journeys_per_group(last)
