@@ -14,6 +14,15 @@ setting            environment variable       meaning
 ``lang``           ``KUNDFOKUS_LANG``         default language of what a person reads (en, sv)
 ``examples``       ``KUNDFOKUS_EXAMPLES``     folder of the demo's example data
 ``safe_csv``       ``KUNDFOKUS_SAFE_CSV``     quote CSV cells that start like a formula (on)
+``organisation``   ``KUNDFOKUS_ORGANISATION`` the organisation's name (title of the PDF report)
+``smtp_host``      ``KUNDFOKUS_SMTP_HOST``    SMTP server of the weekly report e-mail (off when
+                                             empty)
+``smtp_port``      ``KUNDFOKUS_SMTP_PORT``    its port (default 587; 465 with ``ssl``)
+``smtp_username``  ``KUNDFOKUS_SMTP_USERNAME`` user name to sign in to it (none: no sign-in)
+``smtp_password``  ``KUNDFOKUS_SMTP_PASSWORD`` its password
+``smtp_sender``    ``KUNDFOKUS_SMTP_SENDER``  the From address of the report e-mails
+``smtp_security``  ``KUNDFOKUS_SMTP_SECURITY`` ``starttls`` (default), ``ssl`` or ``none``
+``smtp_timeout``   ``KUNDFOKUS_SMTP_TIMEOUT`` seconds to wait for the SMTP server (30)
 =================  =========================  ===================================================
 
 >>> Settings(db="x.db").database_url
@@ -50,6 +59,21 @@ class Settings(BaseSettings):
     safe_csv: bool = Field(
         True, description="Neutralise CSV cells a spreadsheet would run as formulas (OWASP)"
     )
+    organisation: str | None = Field(
+        None, description="The organisation's name, on the title page of the PDF report"
+    )
+    # The weekly report e-mail (kundfokus.services.report_mail); no host: no e-mails are sent.
+    smtp_host: str | None = Field(None, description="SMTP server host (report e-mails)")
+    smtp_port: int | None = Field(
+        None, ge=1, le=65535, description="SMTP port (default 587, or 465 with ssl)"
+    )
+    smtp_username: str | None = Field(None, description="SMTP user name (none: no sign-in)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password")
+    smtp_sender: str = Field("kundfokus@localhost", description="From address of report e-mails")
+    smtp_security: Literal["starttls", "ssl", "none"] = Field(
+        "starttls", description="starttls, ssl (implicit TLS) or none (a trusted local relay)"
+    )
+    smtp_timeout: float = Field(30.0, gt=0, description="Seconds to wait for the SMTP server")
 
     @property
     def database_url(self) -> str:

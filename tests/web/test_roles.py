@@ -76,12 +76,15 @@ def _values(live) -> dict[str, str]:
             "name": "Roles", "owner": "cx", "teams": ["cs"], "metric": "nps",
             "baseline": 0, "target": 20, "due": "2027-06-30"})  # fmt: skip
         assert g.status_code == 201, g.text
+        o = c.post("/api/v1/observations", json={"note": "Roles", "step": "Betala"})
+        assert o.status_code == 201, o.text
     with session_scope(live.db) as db:
         job_id = jobs.enqueue(db, "survey_results", {"survey_id": s["id"]}).id
         user_id = add_user(db, "throwaway@example.se", role="viewer", password="x" * 12).id
     return {"survey_id": str(s["id"]), "public_id": s["public_id"], "contact_id": "R-1",
             "job_id": str(job_id), "user_id": str(user_id), "axis": "reason",
-            "goal_id": str(g.json()["id"]), "name": "nps"}  # fmt: skip
+            "goal_id": str(g.json()["id"]), "name": "nps", "schedule_id": "1",
+            "observation_id": str(o.json()["id"])}  # fmt: skip
 
 
 def test_every_route_answers_every_role_as_the_matrix_says(live):

@@ -16,7 +16,10 @@ from kundfokus.services.demo_org import LOGINS, build_demo_org
 from kundfokus.settings import Settings
 from kundfokus.store.db import session_scope
 
-KEYS = {"meta", "kpis", "needs", "contacts", "cpis", "goals", "voice"}
+KEYS = {
+    "meta", "kpis", "customers", "drivers", "recommendations", "needs", "contacts", "cpis",
+    "goals", "voice",
+}  # fmt: skip
 
 
 def _conftest(request):
@@ -73,6 +76,15 @@ def test_an_empty_store_gives_empty_panels_with_notes(live):
         assert data["contacts"]["n"] == 0 and data["contacts"]["notes"]
         assert data["cpis"]["rows"] == [] and data["cpis"]["notes"]
         assert data["needs"]["kano"]["features"] == [] and data["needs"]["kano"]["notes"]
+        customers = data["customers"]
+        assert customers["churn"] is None and customers["clv"] is None
+        assert any("kundfokus customers import contracts" in n for n in customers["notes"])
+        assert any("kundfokus customers import purchases" in n for n in customers["notes"])
+        assert any("channel" in n for n in customers["notes"])  # not a field of contracts
+        assert data["drivers"]["nps"] is None and data["drivers"]["notes"]
+        assert data["recommendations"]["rows"] == []
+        assert any("kundfokus recommend" in n for n in data["recommendations"]["notes"])
+        assert data["meta"]["chosen_panels"] is None
         page = c.get("/dashboard?lang=sv")
         assert page.status_code == 200
         assert "Översikt för ledningen" in page.text
@@ -139,3 +151,223 @@ def test_csv_cells_are_formula_safe(demo):
         "voice": {"groups": [{"axis": "reason", "name": "x", "texts": ["=HYPERLINK(1)"]}]},
     }
     assert "'=HYPERLINK(1)" in to_csv(data_frame(data, "voice"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Customers, drivers, recommendations, segment and team, the chosen panels: a store with journey
+# events, NPS answers that name the customer, contracts, purchases and a service history.
+
+
+@pytest.fixture(scope="module")
+def rich(live_sqlite):
+    """``live_sqlite`` with every kind of data the new panels read; returns the live server."""
+    from datetime import date, datetime, timedelta
+
+    import numpy as np
+    import pandas as pd
+
+    from kundfokus.cpi.compute import cpis_per_journey
+    from kundfokus.services import surveys as survey_service
+    from kundfokus.services.customers_import import import_contracts, import_purchases
+    from kundfokus.services.demo_journeys import STEPS, generate_journeys, generate_service_history
+    from kundfokus.services.demo_org import generate_purchases, survey_specs
+    from kundfokus.services.journeys_import import import_events
+    from kundfokus.services.recommend_log import log_outcome, log_recommendations
+    from kundfokus.store.repositories import put_setting
+
+    rng = np.random.default_rng(5)
+    now = datetime(2026, 6, 1)
+    events = generate_journeys(0, now, n=400)
+    events["team"] = np.where(events["journey_id"].str[-1].isin(list("01234")), "north", "south")
+    per = cpis_per_journey(events, per="customer").set_index("customer_id")
+    with session_scope(live_sqlite.db) as s:
+        import_events(s, events, source="test", by="analyst@example.se", steps=STEPS)
+        survey = survey_service.create_survey(s, survey_specs("en")["nps"], created_by=None)
+        for i, (customer, row) in enumerate(per.iterrows()):
+            hours = float(row["time_to_resolution"]) if pd.notna(row["time_to_resolution"]) else 5
+            score = int(np.clip(round(9 - 0.15 * hours + rng.normal(0, 1)), 0, 10))
+            survey_service.submit(
+                s, survey, client_token=f"t{i}", lang="en", answers={"score": score},
+                context={"customer_id": customer, "segment": ["private", "business"][i % 2]},
+            )  # fmt: skip
+        contracts = []
+        for i, (customer, row) in enumerate(per.iterrows()):
+            start = date(2024, 1, 1) + timedelta(days=int(rng.integers(0, 400)))
+            p_leave = min(0.9, 0.15 + 0.2 * float(row["contacts_per_errand"] or 0))
+            end = (
+                start + timedelta(days=int(rng.integers(30, 700)))
+                if rng.random() < p_leave
+                else None
+            )
+            contracts.append({"customer": customer, "start": start.isoformat(),
+                              "end": end.isoformat() if end and end < date(2026, 6, 1) else None,
+                              "plan": "variable", "segment": ["private", "business"][i % 2]})  # fmt: skip
+        import_contracts(s, pd.DataFrame(contracts))
+        import_purchases(s, generate_purchases(0, date(2026, 6, 1)))
+        history = generate_service_history(0, n=600)
+        log_recommendations(
+            s,
+            history.rename(columns={"mode": "recommended"}).to_dict("records"),
+            situation=["reason", "urgency"],
+        )
+        for case, outcome in zip(
+            history["case_id"], history["resolved_first_contact"], strict=True
+        ):
+            log_outcome(s, case, outcome)
+        put_setting(s, "dashboard_panels", ["customers", "kpis", "drivers"])
+    return live_sqlite
+
+
+def _get(live, **params):
+    with live.client("viewer") as c:
+        r = c.get("/api/v1/dashboard", params={"lang": "en", **params})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+def test_churn_retention_and_clv_equal_the_methods_on_the_stored_data(rich):
+    from kundfokus.retention import churn, churn_summary, cohorts, sbg_fit_cohorts
+    from kundfokus.services.customers_import import load_contracts, load_purchases
+    from kundfokus.services.dashboard import AT_RISK_BELOW, customer_values
+    from kundfokus.stats import wilson_interval
+
+    data = _get(rich)
+    assert set(data) >= KEYS
+    panel = data["customers"]
+    with session_scope(rich.db) as s:
+        contracts, purchases = load_contracts(s), load_purchases(s)
+    assert panel["n_contracts"] == len(contracts) and panel["n_purchases"] == len(purchases)
+    table = churn(contracts, "customer", start="start", end="end", period="month")
+    last = table[table["complete"] & (table["active_start"] > 0)].tail(12)
+    window = table.loc[last.index]
+    window.attrs.update(table.attrs)
+    summary = churn_summary(window)
+    assert panel["churn"]["annual_churn"] == pytest.approx(summary["annual_churn"], rel=1e-12)
+    lo, _hi = wilson_interval(summary["lost"], summary["at_risk"])
+    assert panel["churn"]["ci_low"] == pytest.approx(1 - (1 - lo) ** 12)
+    assert panel["churn"]["ci_low"] < panel["churn"]["annual_churn"] < panel["churn"]["ci_high"]
+    assert panel["churn"]["lost"] == summary["lost"]
+    assert data["kpis"]["churn"]["annual_churn"] == panel["churn"]["annual_churn"]
+    fit = sbg_fit_cohorts(
+        cohorts(contracts, "customer", start="start", end="end", period="month", clock="tenure")
+    )
+    assert panel["retention"]["alpha"] == pytest.approx(fit.alpha)
+    assert panel["retention"]["survival_12"] == pytest.approx(float(fit.survival(12)))
+    assert "12 months" in panel["retention"]["sentence"]
+    _, values = customer_values(purchases)
+    assert panel["clv"]["total"] == pytest.approx(values["clv"].sum())
+    assert sum(b["n"] for b in panel["clv"]["histogram"]) == len(values)
+    risky = values[values["probability_alive"] < AT_RISK_BELOW]
+    risk = panel["value_at_risk"]
+    assert risk["customers"] == len(risky) > 0
+    assert risk["value"] == pytest.approx(risky["clv"].sum())
+    assert f"below {round(100 * AT_RISK_BELOW)} %" in risk["sentence"]
+    with rich.client("viewer") as c:
+        rows = list(csv.DictReader(io.StringIO(c.get("/dashboard/data/value_at_risk.csv").text)))
+        assert len(rows) == min(200, len(risky))
+        assert float(rows[0]["if_active"]) >= float(rows[-1]["if_active"])
+        for name in ("churn", "retention", "clv"):
+            svg = c.get(f"/dashboard/chart/{name}.svg", params={"size": "narrow"})
+            assert svg.status_code == 200 and 'width="320"' in svg.text[:400], name
+        assert c.get("/dashboard/chart/churn.svg", params={"size": "huge"}).status_code == 404
+        churn_csv = list(csv.DictReader(io.StringIO(c.get("/dashboard/data/churn.csv").text)))
+        assert [int(r["lost"]) for r in churn_csv] == [p["lost"] for p in panel["churn"]["periods"]]
+
+
+def test_drivers_equal_the_driver_analysis_of_the_joined_cpis(rich):
+    from kundfokus.cpi.compute import cpis_per_journey, join_kpis
+    from kundfokus.drivers import driver_analysis
+    from kundfokus.services.dashboard import DRIVERS_BOOT
+    from kundfokus.services.journeys_import import load_events
+
+    data = _get(rich)
+    nps, churned = data["drivers"]["nps"], data["drivers"]["churn"]
+    assert nps and churned, data["drivers"]["notes"]
+    assert nps["drivers"][0]["driver"] == "time_to_resolution"  # how the answers were made
+    assert nps["drivers"][0]["sign"] == "-"
+    with session_scope(rich.db) as s:
+        events = load_events(s)
+        answers = survey_frames(s)
+    per = cpis_per_journey(events, per="customer")
+    per["customer_id"] = per["customer_id"].astype(str)
+    joined = join_kpis(per, answers, on="customer_id")
+    columns = [d["driver"] for d in nps["drivers"]]
+    direct = driver_analysis(
+        joined[["score", *columns]].dropna(), "score", columns, binary=False,
+        n_boot=DRIVERS_BOOT, seed=0,
+    ).results[0]  # fmt: skip
+    assert nps["r2"] == pytest.approx(direct.r2)
+    shap = dict(zip(direct.table["driver"], direct.table["shapley"], strict=True))
+    assert {d["driver"]: d["shapley"] for d in nps["drivers"]} == pytest.approx(shap)
+    assert churned["r2_kind"] == "mcfadden" and churned["n"] == data["customers"]["n_contracts"]
+    with rich.client("viewer") as c:
+        rows = list(csv.DictReader(io.StringIO(c.get("/dashboard/data/drivers.csv").text)))
+        assert {r["outcome"] for r in rows} == {"nps", "churn"}
+        assert c.get("/dashboard/chart/drivers_nps.png").content[:4] == b"\x89PNG"
+
+
+def survey_frames(session):
+    from kundfokus.services.surveys import export_frame, list_surveys
+
+    survey = next(s for s in list_surveys(session) if s.kind == "nps")
+    frame = export_frame(session, survey)
+    frame["score"] = frame["score"].astype(float)
+    return frame.groupby("customer_id", as_index=False)["score"].mean()
+
+
+def test_recommendations_equal_the_recommender_fitted_on_the_log(rich):
+    from kundfokus.recommend import fit_recommender
+    from kundfokus.services.recommend_log import load_log
+
+    data = _get(rich)
+    recs = data["recommendations"]
+    assert recs["rows"] and recs["situation"] == ["reason", "urgency"]
+    with session_scope(rich.db) as s:
+        log = load_log(s)
+    model = fit_recommender(
+        log[["reason", "urgency", "action", "outcome", "propensity"]],
+        ["reason", "urgency"], "action", "outcome", propensity="propensity",
+    )  # fmt: skip
+    assert recs["n_cases"] == model.n_rows == 600
+    cells = model.cells.set_index(["reason", "urgency", "action"])
+    for row in recs["rows"]:
+        cell = cells.loc[(row["reason"], row["urgency"], row["best"])]
+        assert row["expected"] == pytest.approx(cell["expected"])
+        assert row["ci_low"] <= row["expected"] <= row["ci_high"]
+        assert row["n"] == cell["evidence"]
+        same = cells.loc[(row["reason"], row["urgency"])]
+        best = same[same["enough"]]["expected"].max()
+        assert row["expected"] == pytest.approx(best)
+        assert row["sentence"].startswith(f"When reason = {row['reason']}")
+    outage = _get(rich, situation="x")["recommendations"]
+    assert any("situation" in n for n in outage["notes"])
+
+
+def test_segment_and_team_filters(rich):
+    everything = _get(rich)
+    private = _get(rich, segment="private")
+    north = _get(rich, team="north")
+    assert everything["meta"]["options"]["segment"] == ["business", "private"]
+    assert everything["meta"]["options"]["team"] == ["north", "south"]
+    nps = {s["kind"]: s for s in everything["kpis"]["scores"]}["nps"]
+    nps_private = {s["kind"]: s for s in private["kpis"]["scores"]}["nps"]
+    assert 0 < nps_private["n"] < nps["n"]
+    assert 0 < private["customers"]["n_contracts"] < everything["customers"]["n_contracts"]
+    assert 0 < north["cpis"]["n_journeys"] < everything["cpis"]["n_journeys"]
+    # a filter a panel cannot apply is named in its notes
+    assert any("segment" in n for n in private["contacts"]["notes"])
+    assert any("team" in n for n in north["customers"]["notes"])
+
+
+def test_the_chosen_panels_come_first_and_the_others_under_more(rich):
+    data = _get(rich)
+    assert data["meta"]["chosen_panels"] == ["customers", "kpis", "drivers"]
+    assert set(data) >= KEYS  # the API still returns every panel
+    with rich.client("viewer") as c:
+        page = c.get("/dashboard", params={"lang": "sv"}).text
+    more = page.index('<details class="dash-more"')
+    assert page.index('id="customers"') < page.index('id="kpis"') < page.index('id="drivers"')
+    assert page.index('id="drivers"') < more < page.index('id="needs"')
+    assert page.index('id="recommendations"') > more
+    assert "Fler paneler" in page
+    assert 'media="(max-width: 600px)"' in page and "size=narrow" in page

@@ -71,9 +71,18 @@ def _register() -> None:
     app.add_typer(cpi.app, name="cpi")
     app.add_typer(recommend.app, name="recommend")
     app.add_typer(goals.app, name="goals")
+    from kundfokus.cli import report_cmd
+
+    app.add_typer(report_cmd.app, name="report")
+    from kundfokus.cli import customers
+
+    app.add_typer(customers.app, name="customers")
     contacts.register_top_level(app)
     drivers.register(app)
     demo.register(app)
+    from kundfokus.cli import start
+
+    start.register(app)
     server.register(app)
 
 

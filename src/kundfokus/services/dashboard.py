@@ -46,7 +46,10 @@ PERIODS: tuple[str, ...] = ("week", "month", "quarter")
 SCORE_KINDS: tuple[str, ...] = ("nps", "csat", "ces")
 #: The filters the page offers (any other context key of the survey answers also works).
 FILTERS: tuple[str, ...] = ("channel", "situation", "segment", "team")
-PANELS: tuple[str, ...] = ("kpis", "needs", "contacts", "cpis", "goals", "voice")
+PANELS: tuple[str, ...] = (
+    "kpis", "customers", "drivers", "recommendations", "needs", "contacts", "cpis", "goals",
+    "voice",
+)  # fmt: skip
 #: A contact within this many days of the same customer's previous one is a repeat contact.
 REPEAT_DAYS = 7
 ALPHA = 0.05
@@ -97,10 +100,10 @@ _T: dict[str, dict[str, str]] = {
         "sv": "CES medel {v} (95 % intervall {lo} till {hi}; {n} svar).",
     },
     "no_retention": {
-        "en": "Churn, retention curves and customer lifetime value need contracts and purchases, "
-        "which the store does not hold yet: see the demo reports (kundfokus demo) for them.",
-        "sv": "Kundbortfall, kvarhållandekurvor och kundlivstidsvärde kräver avtal och köp, som "
-        "lagringen inte innehåller än: se demorapporterna (kundfokus demo).",
+        "en": "Churn, retention curves and customer lifetime value need contracts and purchases: "
+        "import them with kundfokus customers import contracts|purchases FILE --db URL.",
+        "sv": "Kundbortfall, kvarhållandekurvor och kundlivstidsvärde kräver avtal och köp: "
+        "importera dem med kundfokus customers import contracts|purchases FIL --db URL.",
     },
     "several": {
         "en": "{n} {kind} surveys are stored; the one with the most answers is shown.",
@@ -149,6 +152,10 @@ _T: dict[str, dict[str, str]] = {
         "CPIs per journey step.",
         "sv": "Inga resehändelser finns sparade än: importera dem (kundfokus journeys import) för "
         "att se CPI:er per resesteg.",
+    },
+    "no_events_match": {
+        "en": "No journey events match the filters.",
+        "sv": "Inga resehändelser matchar filtren.",
     },
     "no_events_service": {
         "en": "Journey events cannot be read from the store in this version.",
@@ -770,8 +777,15 @@ def _cpis(session: Session, lang: str, filters: Mapping[str, str]) -> dict[str, 
     if events is None or len(events) == 0:
         out["notes"].append(tr(_T["no_events"], lang))
         return out
-    if "channel" in filters and "channel" in events.columns:
-        events = events[events["channel"].astype(str) == filters["channel"]]
+    for key in filters:
+        if key not in ("channel", "team") or (
+            key == "team" and not ({"team", "queue"} & set(events.columns))
+        ):
+            out["notes"].append(tr(_T["filter_ignored"], lang, key=key, what="CPI"))
+    events = _filter_events(events, filters)
+    if len(events) == 0:
+        out["notes"].append(tr(_T["no_events_match"], lang))
+        return out
     from kundfokus.cpi import compute_cpis
 
     try:
@@ -862,23 +876,884 @@ def _voice(session: Session, frame: pd.DataFrame, lang: str, top: int = 4) -> di
 
 
 # --------------------------------------------------------------------------------------------------
+# Customers: churn, retention, CLV and the value at risk
+
+#: A customer whose probability of still being active (BG/NBD) is below this is "likely lost".
+AT_RISK_BELOW = 0.5
+#: The CLV horizon in months and the monthly discount rate.
+CLV_MONTHS = 12
+CLV_DISCOUNT = 0.01
+#: The sBG projection in months.
+RETENTION_MONTHS = 36
+
+_C: dict[str, dict[str, str]] = {
+    "no_contracts": {
+        "en": "No data yet: import contracts with kundfokus customers import contracts FILE --db "
+        "URL (columns customer, start, end, plan) to see churn and retention.",
+        "sv": "Inga data än: importera avtal med kundfokus customers import contracts FIL --db URL "
+        "(kolumnerna customer, start, end, plan) för att se kundbortfall och kvarhållande.",
+    },
+    "no_purchases": {
+        "en": "No data yet: import purchases with kundfokus customers import purchases FILE --db "
+        "URL (columns customer, date, amount) to see customer lifetime value and the value at "
+        "risk.",
+        "sv": "Inga data än: importera köp med kundfokus customers import purchases FIL --db URL "
+        "(kolumnerna customer, date, amount) för att se kundlivstidsvärde och värde i riskzonen.",
+    },
+    "churn": {
+        "en": "{pct} % of customers are lost in a year (95% interval {lo} to {hi} %): in the last "
+        "{m} complete months {lost} of on average {avg} active customers left, {rate} % a month. "
+        "Of the {active} customers active today, about {expect} will leave in the next year "
+        "unless something changes.",
+        "sv": "{pct} % av kunderna går förlorade på ett år (95 % intervall {lo} till {hi} %): de "
+        "senaste {m} hela månaderna lämnade {lost} av i snitt {avg} aktiva kunder, {rate} % i "
+        "månaden. Av de {active} kunder som är aktiva i dag lämnar omkring {expect} under nästa "
+        "år om inget ändras.",
+    },
+    "churn_short": {
+        "en": "Fewer than two complete months of contracts: no churn rate yet.",
+        "sv": "Färre än två hela månader med avtal: inget kundbortfall att visa än.",
+    },
+    "retention": {
+        "en": "Of 100 new customers, the retention model (shifted-beta-geometric, fitted to "
+        "{cohorts} monthly cohorts) expects {s12} to remain after 12 months and {s24} after 24"
+        "{obs}.",
+        "sv": "Av 100 nya kunder väntar kvarhållandemodellen (skiftad beta-geometrisk, anpassad "
+        "till {cohorts} månadskohorter) att {s12} är kvar efter 12 månader och {s24} efter 24"
+        "{obs}.",
+    },
+    "falls": {
+        "en": " Churn falls with tenure (from {r1} % in the first month to {r24} % a month after "
+        "two years): the first months are where keeping customers pays most.",
+        "sv": " Bortfallet minskar med kundtiden (från {r1} % första månaden till {r24} % i "
+        "månaden efter två år): de första månaderna är där det lönar sig mest att behålla "
+        "kunderna.",
+    },
+    "flat": {
+        "en": " About {r1} % leave each month whatever their tenure: new and old customers are "
+        "about equally likely to leave.",
+        "sv": " Omkring {r1} % lämnar varje månad oavsett kundtid: nya och gamla kunder lämnar "
+        "ungefär lika ofta.",
+    },
+    "observed12": {
+        "en": " (observed so far: {o})",
+        "sv": " (hittills observerat: {o})",
+    },
+    "clv": {
+        "en": "The {n} customers who bought are expected to bring {total} over the next {months} "
+        "months (discounted, BG/NBD and Gamma-Gamma); the median customer {median}, the top 10 % "
+        "of customers {top} % of the value.",
+        "sv": "De {n} kunder som har köpt väntas ge {total} under de närmaste {months} månaderna "
+        "(diskonterat, BG/NBD och Gamma-Gamma); mediankunden {median}, de 10 % mest värdefulla "
+        "kunderna {top} % av värdet.",
+    },
+    "risk": {
+        "en": "{k} of {n} customers ({pct} %) are likely lost: their probability of still being "
+        "active is below {thr} %. Their expected value over the next {months} months is {value} "
+        "({share} % of the total); if they are won back, they would be worth about {potential}. "
+        "They are in the CSV: contact the most valuable first.",
+        "sv": "{k} av {n} kunder ({pct} %) är troligen förlorade: sannolikheten att de "
+        "fortfarande är aktiva är under {thr} %. Deras förväntade värde de närmaste {months} "
+        "månaderna är {value} ({share} % av totalen); om de vinns tillbaka är de värda omkring "
+        "{potential}. De finns i CSV-filen: kontakta de mest värdefulla först.",
+    },
+    "risk_none": {
+        "en": "No customer has a probability below {thr} % of still being active.",
+        "sv": "Ingen kund har under {thr} % sannolikhet att fortfarande vara aktiv.",
+    },
+    "spend_corr": {
+        "en": "How often and how much customers buy are correlated (r = {r}): the Gamma-Gamma "
+        "spend model assumes they are not, so read the values as rough.",
+        "sv": "Hur ofta och hur mycket kunderna köper hänger ihop (r = {r}): beloppsmodellen "
+        "(Gamma-Gamma) förutsätter att de inte gör det, så läs värdena som ungefärliga.",
+    },
+    "no_repeat": {
+        "en": "No customer has bought twice yet: no CLV model can be fitted.",
+        "sv": "Ingen kund har köpt två gånger än: ingen CLV-modell kan anpassas.",
+    },
+}
+
+
+def _money(value: float, lang: str) -> str:
+    text = f"{float(value):,.0f}"
+    if lang == "sv":
+        return text.replace(",", "\u00a0") + " kr"
+    return "SEK " + text
+
+
+def _churn_part(contracts: pd.DataFrame, lang: str) -> tuple[dict[str, Any] | None, list[str]]:
+    from kundfokus.retention import churn, churn_summary
+    from kundfokus.stats import wilson_interval
+
+    notes: list[str] = []
+    table = churn(contracts, "customer", start="start", end="end", period="month")
+    done = table[table["complete"] & (table["active_start"] > 0)]
+    last = done.tail(12)
+    if len(last) < 2:
+        return None, [tr(_C["churn_short"], lang)]
+    window = table.loc[last.index]
+    window.attrs.update(table.attrs)
+    s = churn_summary(window)
+    lo, hi = wilson_interval(s["lost"], s["at_risk"])
+    k = int(s["periods_per_year"])
+    annual = s["annual_churn"]
+    annual_lo, annual_hi = 1 - (1 - lo) ** k, 1 - (1 - hi) ** k
+    active = int(table["active_end"].iloc[-1])
+    months = [
+        {
+            "period": str(r["period"]),
+            "period_start": str(r["period_start"])[:10],
+            "active_start": int(r["active_start"]),
+            "lost": int(r["lost"]),
+            "acquired": int(r["acquired"]),
+            "churn_rate": float(r["churn_rate"]),
+            "annual_churn": float(r["annual_churn"]),
+            "ci_low": wilson_interval(int(r["lost"]), int(r["active_start"]))[0],
+            "ci_high": wilson_interval(int(r["lost"]), int(r["active_start"]))[1],
+        }
+        for _, r in done.tail(24).iterrows()
+    ]
+    out = {
+        "annual_churn": annual,
+        "ci_low": annual_lo,
+        "ci_high": annual_hi,
+        "monthly_churn": s["churn_rate"],
+        "months": s["periods"],
+        "from_period": str(window["period"].iloc[0]),
+        "to_period": str(window["period"].iloc[-1]),
+        "lost": s["lost"],
+        "at_risk": s["at_risk"],
+        "active": active,
+        "expected_lost": active * annual,
+        "as_of": table.attrs.get("as_of"),
+        "rule": tr(table.attrs["rule"], lang),
+        "periods": months,
+        "method": "pooled monthly churn of the last 12 complete months, annualised "
+        "1 - (1 - c)^12; Wilson interval of the monthly rate, annualised",
+    }
+    out["sentence"] = tr(
+        _C["churn"],
+        lang,
+        pct=_num(100 * annual, lang),
+        lo=_num(100 * annual_lo, lang),
+        hi=_num(100 * annual_hi, lang),
+        m=s["periods"],
+        lost=s["lost"],
+        avg=round(s["at_risk"] / s["periods"]),
+        rate=_num(100 * s["churn_rate"], lang, 2),
+        active=active,
+        expect=round(active * annual),
+    )
+    return out, notes
+
+
+def _retention_part(contracts: pd.DataFrame, lang: str) -> tuple[dict[str, Any] | None, list[str]]:
+    from kundfokus.retention import cohorts, sbg_fit_cohorts
+
+    table = cohorts(contracts, "customer", start="start", end="end", period="month", clock="tenure")
+    try:
+        fit = sbg_fit_cohorts(table)
+    except InputError as exc:
+        return None, [exc.message]
+    proj = fit.projection(RETENTION_MONTHS)
+    curve = [
+        {
+            "t": int(r["t"]),
+            "survival": float(r["survival"]),
+            "observed": None if pd.isna(r["observed"]) else float(r["observed"]),
+            "retention_rate": None if pd.isna(r["retention_rate"]) else float(r["retention_rate"]),
+        }
+        for _, r in proj.iterrows()
+    ]
+    s12, s24 = float(fit.survival(12)), float(fit.survival(24))
+    obs = proj.loc[proj["t"] == 12, "observed"]
+    observed = (
+        tr(_C["observed12"], lang, o=round(100 * float(obs.iloc[0])))
+        if len(obs) and pd.notna(obs.iloc[0])
+        else ""
+    )
+    r1 = 1 - float(fit.retention_rate(1))
+    r24 = 1 - float(fit.retention_rate(25))
+    out = {
+        "alpha": fit.alpha,
+        "beta": fit.beta,
+        "mean_churn": fit.alpha / (fit.alpha + fit.beta),
+        "cohorts": len(fit.curves),
+        "survival_12": s12,
+        "survival_24": s24,
+        "curve": curve,
+        "sentence": tr(
+            _C["retention"],
+            lang,
+            cohorts=len(fit.curves),
+            s12=round(100 * s12),
+            s24=round(100 * s24),
+            obs=observed,
+        )
+        + tr(
+            _C["falls" if fit.converged and r24 < 0.9 * r1 else "flat"],
+            lang,
+            r1=_num(100 * r1, lang),
+            r24=_num(100 * r24, lang),
+        ),
+    }
+    return out, list(fit.warnings(lang))
+
+
+def customer_values(purchases: pd.DataFrame) -> tuple[Any, pd.DataFrame]:
+    """The fitted BG/NBD + Gamma-Gamma models of a purchase log and each customer's
+    ``probability_alive`` and ``clv`` over :data:`CLV_MONTHS` months (calibration to the last
+    purchase day)."""
+    from kundfokus.clv.value import predict_customers
+    from kundfokus.clv.workflow import fit_transactions
+
+    end = str(purchases["date"].max())
+    fit = fit_transactions(
+        purchases, "customer", "date", "amount", calibration_end=end, unit="week"
+    )
+    if fit.spend_model is None:
+        raise InputError("no repeat purchases")
+    table = predict_customers(
+        fit.summary,
+        fit.transaction_model,
+        fit.spend_model,
+        months=CLV_MONTHS,
+        discount_rate=CLV_DISCOUNT,
+        unit=fit.unit,
+        customer="customer",
+    )
+    return fit, table
+
+
+def _clv_part(purchases: pd.DataFrame, lang: str) -> tuple[dict[str, Any] | None, Any, list[str]]:
+    notes: list[str] = []
+    try:
+        fit, table = customer_values(purchases)
+    except InputError as exc:
+        if exc.message == "no repeat purchases":
+            return None, None, [tr(_C["no_repeat"], lang)]
+        return None, None, [exc.message]
+    notes += fit.warnings(lang)
+    if fit.spend_correlation is not None and abs(fit.spend_correlation) > 0.3:
+        notes.append(tr(_C["spend_corr"], lang, r=_num(fit.spend_correlation, lang, 2)))
+    clv = table["clv"].to_numpy(dtype=float)
+    total = float(clv.sum())
+    order = np.sort(clv)[::-1]
+    top_n = max(1, int(np.ceil(0.1 * len(order))))
+    top = float(order[:top_n].sum() / total) if total > 0 else 0.0
+    edges = np.unique(np.quantile(clv, np.linspace(0, 1, 11)))
+    hist_edges = np.histogram_bin_edges(clv, bins=20)
+    counts, _ = np.histogram(clv, bins=hist_edges)
+    out = {
+        "n": len(table),
+        "n_repeat": int((table["frequency"] > 0).sum()),
+        "months": CLV_MONTHS,
+        "discount_rate": CLV_DISCOUNT,
+        "total": total,
+        "mean": float(clv.mean()),
+        "median": float(np.median(clv)),
+        "top10_share": top,
+        "deciles": [float(x) for x in edges],
+        "histogram": [
+            {"from": float(hist_edges[i]), "to": float(hist_edges[i + 1]), "n": int(counts[i])}
+            for i in range(len(counts))
+        ],
+        "calibration_end": fit.calibration_end.isoformat(),
+        "sentence": tr(
+            _C["clv"],
+            lang,
+            n=len(table),
+            total=_money(total, lang),
+            months=CLV_MONTHS,
+            median=_money(float(np.median(clv)), lang),
+            top=round(100 * top),
+        ),
+    }
+    return out, table, notes
+
+
+def _risk_part(table: pd.DataFrame, lang: str) -> dict[str, Any]:
+    p = table["probability_alive"].to_numpy(dtype=float)
+    clv = table["clv"].to_numpy(dtype=float)
+    risky = p < AT_RISK_BELOW
+    k = int(risky.sum())
+    value = float(clv[risky].sum())
+    potential = float((clv[risky] / np.maximum(p[risky], 1e-9)).sum())
+    total = float(clv.sum())
+    rows = table.loc[risky, ["customer", "probability_alive", "clv", "frequency", "recency", "T"]]
+    rows = rows.assign(if_active=clv[risky] / np.maximum(p[risky], 1e-9))
+    rows = rows.sort_values("if_active", ascending=False)
+    thr = round(100 * AT_RISK_BELOW)
+    out = {
+        "threshold": AT_RISK_BELOW,
+        "n": len(table),
+        "customers": k,
+        "value": value,
+        "potential": potential,
+        "share": value / total if total > 0 else None,
+        "top": json_safe(rows.head(200).to_dict("records")),
+    }
+    if k:
+        out["sentence"] = tr(
+            _C["risk"],
+            lang,
+            k=k,
+            n=len(table),
+            pct=_num(100 * k / len(table), lang, 0),
+            thr=thr,
+            months=CLV_MONTHS,
+            value=_money(value, lang),
+            share=_num(100 * value / total if total > 0 else 0, lang, 1),
+            potential=_money(potential, lang),
+        )
+    else:
+        out["sentence"] = tr(_C["risk_none"], lang, thr=thr)
+    return out
+
+
+def _customers(session: Session, lang: str, filters: Mapping[str, str]) -> dict[str, Any]:
+    from kundfokus.services.customers_import import load_contracts, load_purchases
+
+    out: dict[str, Any] = {
+        "churn": None,
+        "retention": None,
+        "clv": None,
+        "value_at_risk": None,
+        "n_contracts": 0,
+        "n_purchases": 0,
+        "notes": [],
+    }
+    segment = filters.get("segment")
+    for key in filters:
+        if key != "segment":
+            out["notes"].append(
+                tr(_T["filter_ignored"], lang, key=key, what=tr(_CUSTOMERS_WHAT, lang))
+            )
+    contracts = load_contracts(session, segment=segment)
+    purchases = load_purchases(session, segment=segment)
+    out["n_contracts"], out["n_purchases"] = len(contracts), len(purchases)
+    if contracts.empty:
+        out["notes"].append(tr(_C["no_contracts"], lang))
+    else:
+        try:
+            out["churn"], notes = _churn_part(contracts, lang)
+            out["notes"] += notes
+            out["retention"], notes = _retention_part(contracts, lang)
+            out["notes"] += notes
+        except InputError as exc:
+            out["notes"].append(exc.message)
+    if purchases.empty:
+        out["notes"].append(tr(_C["no_purchases"], lang))
+    else:
+        clv, table, notes = _clv_part(purchases, lang)
+        out["clv"] = clv
+        out["notes"] += notes
+        if table is not None:
+            out["value_at_risk"] = _risk_part(table, lang)
+    return out
+
+
+_CUSTOMERS_WHAT = {"en": "contracts and purchases", "sv": "avtal och köp"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Drivers: which journey indicators move NPS and churn
+
+#: At least this many customers with the outcome and every driver.
+DRIVERS_MIN_N = 30
+DRIVERS_MAX = 6
+DRIVERS_BOOT = 100
+
+_D: dict[str, dict[str, str]] = {
+    "no_events": {
+        "en": "Drivers need journey events (kundfokus journeys import) or contacts (kundfokus "
+        "contacts import) of the customers: none are stored yet.",
+        "sv": "Drivkrafter kräver kundernas resehändelser (kundfokus journeys import) eller "
+        "kontakter (kundfokus contacts import): inga finns sparade än.",
+    },
+    "no_nps_customer": {
+        "en": "NPS drivers: no NPS answer carries a customer (context key customer_id, or a "
+        "contact_id of a stored contact), so the answers cannot be joined to the journeys.",
+        "sv": "Drivkrafter för NPS: inget NPS-svar bär en kund (kontextnyckeln customer_id, "
+        "eller contact_id för en sparad kontakt), så svaren kan inte kopplas till kundresorna.",
+    },
+    "no_contracts": {
+        "en": "Churn drivers: no contracts are stored (kundfokus customers import contracts).",
+        "sv": "Drivkrafter för kundbortfall: inga avtal finns sparade (kundfokus customers import "
+        "contracts).",
+    },
+    "too_few": {
+        "en": "{what}: only {n} customers are in both the journey events or contacts and the "
+        "{source} (at least {min} are needed).",
+        "sv": "{what}: bara {n} kunder finns både bland resehändelserna eller kontakterna och i "
+        "{source} (minst {min} behövs).",
+    },
+    "no_driver": {
+        "en": "{what}: no journey indicator or contact count has a value for most of these "
+        "customers.",
+        "sv": "{what}: inget resemått eller kontaktantal har ett värde för de flesta av dessa "
+        "kunder.",
+    },
+    "nps": {"en": "NPS drivers", "sv": "Drivkrafter för NPS"},
+    "churn": {"en": "Churn drivers", "sv": "Drivkrafter för kundbortfall"},
+    "src_nps": {"en": "NPS answers", "sv": "NPS-svaren"},
+    "src_churn": {"en": "contracts", "sv": "avtalen"},
+    "sign_up": {"en": "higher goes with a higher {o}", "sv": "högre hänger ihop med högre {o}"},
+    "sign_down": {"en": "higher goes with a lower {o}", "sv": "högre hänger ihop med lägre {o}"},
+    "churned": {"en": "churn", "sv": "kundbortfall"},
+}
+
+
+def _nps_per_customer(session: Session, filters: Mapping[str, str]) -> pd.DataFrame:
+    """Mean NPS answer (0-10) per customer, for the answers that name a customer."""
+    frame, _, _ = _score_frames(session, "nps")
+    if frame.empty:
+        return pd.DataFrame(columns=["customer_id", "nps_score"])
+    frame, _ = _apply(frame, filters)
+    frame = frame[frame["score"].notna()]
+    cust = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if "customer_id" in frame.columns:
+        cust = frame["customer_id"].where(frame["customer_id"].notna(), None)
+    if "contact_id" in frame.columns and cust.isna().any():
+        from kundfokus.store.repositories import contacts_frame
+
+        contacts = contacts_frame(session)[["contact_id", "customer_id"]].dropna()
+        by_contact = dict(
+            zip(contacts["contact_id"].astype(str), contacts["customer_id"], strict=False)
+        )
+        mapped = frame["contact_id"].map(lambda c: by_contact.get(str(c)) if pd.notna(c) else None)
+        cust = cust.where(cust.notna(), mapped)
+    frame = frame.assign(customer_id=cust)[cust.notna()]
+    if frame.empty:
+        return pd.DataFrame(columns=["customer_id", "nps_score"])
+    frame["customer_id"] = frame["customer_id"].astype(str)
+    return (
+        frame.groupby("customer_id", as_index=False)["score"]
+        .mean()
+        .rename(columns={"score": "nps_score"})
+    )
+
+
+def _churned_per_customer(session: Session, filters: Mapping[str, str]) -> pd.DataFrame:
+    from kundfokus.services.customers_import import load_contracts
+
+    contracts = load_contracts(session, segment=filters.get("segment"))
+    return pd.DataFrame(
+        {
+            "customer_id": contracts["customer"].astype(str),
+            "churned": contracts["end"].notna().astype(int),
+        }
+    )
+
+
+def _driver_result(
+    joined: pd.DataFrame,
+    outcome: str,
+    cpi_cols: list[str],
+    names: Mapping[str, str],
+    what: str,
+    source: str,
+    binary: bool,
+    lang: str,
+) -> tuple[dict[str, Any] | None, list[str]]:
+    from kundfokus.drivers import driver_analysis
+    from kundfokus.drivers.report import summary
+
+    rows = joined[joined[outcome].notna()]
+    if len(rows) < DRIVERS_MIN_N:
+        return None, [tr(_D["too_few"], lang, what=what, n=len(rows), source=source,
+                         min=DRIVERS_MIN_N)]  # fmt: skip
+    cover = {c: rows[c].notna().mean() for c in cpi_cols}
+    usable = [
+        c for c in sorted(cpi_cols, key=lambda c: -cover[c])
+        if cover[c] >= 0.8 and rows[c].nunique(dropna=True) > 1
+    ][:DRIVERS_MAX]  # fmt: skip
+    if not usable:
+        return None, [tr(_D["no_driver"], lang, what=what)]
+    data = rows[[outcome, *usable]].dropna()
+    if len(data) < DRIVERS_MIN_N:
+        return None, [tr(_D["too_few"], lang, what=what, n=len(data), source=source,
+                         min=DRIVERS_MIN_N)]  # fmt: skip
+    label = tr(_D["churned"], lang) if binary else "NPS"
+    # the analysis speaks of the drivers by the names a reader knows
+    shown: dict[str, str] = {}
+    for c in usable:
+        name = names.get(c, c)
+        shown[c] = name if name not in shown.values() and name != label else f"{name} ({c})"
+    back = {v: k for k, v in shown.items()}
+    data = data.rename(columns={**shown, outcome: label})
+    try:
+        report = driver_analysis(
+            data, label, [shown[c] for c in usable], binary=binary, n_boot=DRIVERS_BOOT, seed=0
+        )
+    except InputError as exc:
+        return None, [f"{what}: {exc.message}"]
+    result = report.results[0]
+    table = result.table.sort_values("shapley", ascending=False, kind="stable")
+    drivers = [
+        {
+            "driver": back.get(str(r["driver"]), str(r["driver"])),
+            "name": str(r["driver"]),
+            "shapley": float(r["shapley"]),
+            "share": None if pd.isna(r["share"]) else float(r["share"]),
+            "ci_low": None if pd.isna(r["ci_low"]) else float(r["ci_low"]),
+            "ci_high": None if pd.isna(r["ci_high"]) else float(r["ci_high"]),
+            "sign": r["sign"],
+            "direction": (
+                tr(_D["sign_up" if r["sign"] == "+" else "sign_down"], lang, o=label)
+                if r["sign"] in ("+", "-")
+                else ""
+            ),
+        }
+        for _, r in table.iterrows()
+    ]
+    text = summary(report, result, lang)
+    out = {
+        "outcome": outcome,
+        "model": "logistic (McFadden pseudo-R²)" if binary else "linear (R², Shapley/LMG)",
+        "n": int(result.n),
+        "r2": float(result.r2),
+        "r2_ci_low": result.r2_ci_low,
+        "r2_ci_high": result.r2_ci_high,
+        "r2_kind": result.r2_kind,
+        "drivers": drivers,
+        "sentence": text,
+    }
+    return out, [f"{what}: {w}" for w in report.warnings(lang)]
+
+
+def _contact_features(session: Session, filters: Mapping[str, str]) -> pd.DataFrame:
+    """Per customer of the stored contacts: ``contacts``, ``repeat_contacts`` (within
+    :data:`REPEAT_DAYS` of the previous one) and ``complaints``."""
+    frame = contacts_table(session, filters)
+    frame = frame[frame["customer_id"].notna()] if len(frame) else frame
+    if frame.empty:
+        return pd.DataFrame(columns=["customer_id", *_CONTACT_FEATURES])
+    frame = frame.assign(
+        customer_id=frame["customer_id"].astype(str), _ts=pd.to_datetime(frame["timestamp"])
+    ).sort_values(["customer_id", "_ts"])
+    gap = frame.groupby("customer_id")["_ts"].diff()
+    frame["_repeat"] = (gap <= pd.Timedelta(days=REPEAT_DAYS)).astype(int)
+    frame["_complaint"] = (frame["purpose"].astype(str) == "complaint").astype(int)
+    return frame.groupby("customer_id", as_index=False).agg(
+        contacts=("contact_id", "size"),
+        repeat_contacts=("_repeat", "sum"),
+        complaints=("_complaint", "sum"),
+    )
+
+
+_CONTACT_FEATURES = ("contacts", "repeat_contacts", "complaints")
+_CONTACT_NAMES = {
+    "contacts": {"en": "contacts", "sv": "kontakter"},
+    "repeat_contacts": {"en": "repeat contacts", "sv": "upprepade kontakter"},
+    "complaints": {"en": "complaints", "sv": "klagomål"},
+}
+
+
+def driver_features(
+    session: Session, filters: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """One row per customer with their journey CPIs (:func:`kundfokus.cpi.cpis_per_journey`,
+    per customer) and their contact counts: the drivers the dashboard relates to NPS and churn.
+    Returns the frame (key ``customer_id``, as text) and the names of the driver columns."""
+    filters = dict(filters or {})
+    try:
+        from kundfokus.services.journeys_import import load_events
+
+        events = load_events(session)
+    except Exception:  # a store without the events table
+        events = None
+    frame = None
+    columns: list[str] = []
+    if events is not None and len(events):
+        events = _filter_events(events, filters)
+        if len(events):
+            from kundfokus.cpi.compute import cpis_per_journey
+
+            per = cpis_per_journey(events, per="customer")
+            per["customer_id"] = per["customer_id"].astype(str)
+            skip = {"customer_id", "journey_id", "start", "journeys"}
+            columns = [
+                c for c in per.columns
+                if c not in skip and not c.endswith("_open")
+                and pd.api.types.is_numeric_dtype(per[c])
+            ]  # fmt: skip
+            frame = per[["customer_id", *columns]]
+    contacts = _contact_features(session, filters)
+    if len(contacts):
+        frame = contacts if frame is None else frame.merge(contacts, on="customer_id", how="outer")
+        for c in _CONTACT_FEATURES:
+            frame[c] = frame[c].fillna(0)
+        columns += list(_CONTACT_FEATURES)
+    if frame is None:
+        return pd.DataFrame(columns=["customer_id"]), []
+    return frame.reset_index(drop=True), columns
+
+
+def _drivers(
+    session: Session, lang: str, filters: Mapping[str, str], cpi_rows: list[dict[str, Any]]
+) -> dict[str, Any]:
+    from kundfokus.cpi.compute import join_kpis
+
+    out: dict[str, Any] = {"nps": None, "churn": None, "notes": []}
+    for key in filters:
+        if key not in ("channel", "team", "situation", "segment"):
+            out["notes"].append(
+                tr(_T["filter_ignored"], lang, key=key, what=tr(_DRIVERS_WHAT, lang))
+            )
+    try:
+        features, columns = driver_features(session, filters)
+    except InputError as exc:
+        out["notes"].append(exc.message)
+        return out
+    if not columns:
+        out["notes"].append(tr(_D["no_events"], lang))
+        return out
+    names = {
+        str(r.get("cpi")): str(r.get(f"name_{lang}") or r.get("cpi"))
+        for r in cpi_rows
+        if r.get("group", "all") == "all"
+    }
+    names |= {k: tr(v, lang) for k, v in _CONTACT_NAMES.items()}
+    nps = _nps_per_customer(session, filters)
+    if nps.empty:
+        out["notes"].append(tr(_D["no_nps_customer"], lang))
+    else:
+        joined = join_kpis(features, nps, on="customer_id")
+        out["nps"], notes = _driver_result(
+            joined, "nps_score", columns, names, tr(_D["nps"], lang), tr(_D["src_nps"], lang),
+            False, lang,
+        )  # fmt: skip
+        out["notes"] += notes
+    churned = _churned_per_customer(session, filters)
+    if churned.empty:
+        out["notes"].append(tr(_D["no_contracts"], lang))
+    else:
+        # every contract customer counts: one without a contact has 0 contacts
+        base = churned[["customer_id"]].merge(features, on="customer_id", how="left")
+        for c in _CONTACT_FEATURES:
+            if c in base.columns:
+                base[c] = base[c].fillna(0)
+        joined = join_kpis(base, churned, on="customer_id")
+        out["churn"], notes = _driver_result(
+            joined, "churned", columns, names, tr(_D["churn"], lang), tr(_D["src_churn"], lang),
+            True, lang,
+        )  # fmt: skip
+        out["notes"] += notes
+    return out
+
+
+_DRIVERS_WHAT = {"en": "the drivers", "sv": "drivkrafterna"}
+
+
+def _filter_events(events: pd.DataFrame, filters: Mapping[str, str]) -> pd.DataFrame:
+    """Journey events of the filtered channel and team (``team`` or ``queue`` column)."""
+    if "channel" in filters and "channel" in events.columns:
+        events = events[events["channel"].astype(str) == filters["channel"]]
+    if "team" in filters:
+        col = "team" if "team" in events.columns else "queue" if "queue" in events.columns else None
+        if col is not None:
+            events = events[events[col].astype(str) == filters["team"]]
+    return events
+
+
+# --------------------------------------------------------------------------------------------------
+# Recommendations per situation, from the stored service history (the recommendation log)
+
+_R: dict[str, dict[str, str]] = {
+    "no_log": {
+        "en": "No service history is stored yet: recommendations need cases with the service "
+        "mode used and the outcome. Log them as the recommender is used (kundfokus recommend for "
+        "--db URL, then kundfokus recommend outcome --db URL), or fit on a history file with "
+        "kundfokus recommend fit HISTORY.",
+        "sv": "Ingen servicehistorik finns sparad än: rekommendationer kräver fall med använt "
+        "servicesätt och utfall. Logga dem när rekommendationerna används (kundfokus recommend "
+        "for --db URL, sedan kundfokus recommend outcome --db URL), eller anpassa på en "
+        "historikfil med kundfokus recommend fit HISTORIK.",
+    },
+    "no_columns": {
+        "en": "The logged cases carry no situation columns to learn from.",
+        "sv": "De loggade fallen saknar situationskolumner att lära av.",
+    },
+    "best": {
+        "en": "When {situation}: {best} worked best, {value} (95% interval {lo} to {hi}; "
+        "{n} cases), against {alt} {alt_value} ({alt_n} cases).",
+        "sv": "När {situation}: {best} fungerade bäst, {value} (95 % intervall {lo} till {hi}; "
+        "{n} fall), mot {alt} {alt_value} ({alt_n} fall).",
+    },
+    "best_alone": {
+        "en": "When {situation}: {best} worked, {value} (95% interval {lo} to {hi}; {n} cases); "
+        "no other mode has enough cases to compare.",
+        "sv": "När {situation}: {best} fungerade, {value} (95 % intervall {lo} till {hi}; {n} "
+        "fall); inget annat servicesätt har tillräckligt många fall att jämföra med.",
+    },
+    "lacking": {
+        "en": "{k} situations lack evidence for every mode (fewer than {m} cases): keep the usual "
+        "practice there and log the outcomes.",
+        "sv": "{k} situationer saknar underlag för alla servicesätt (färre än {m} fall): behåll "
+        "hittillsvarande arbetssätt där och logga utfallen.",
+    },
+    "confounded": {
+        "en": "The estimates are adjusted for how modes were chosen (doubly robust): agents did "
+        "not pick them at random.",
+        "sv": "Skattningarna är justerade för hur servicesätten valdes (dubbelt robust): "
+        "handläggarna valde inte slumpmässigt.",
+    },
+}
+_LOG_OWN = {
+    "case_id", "customer_id", "model", "recommended", "recommended_propensity", "action",
+    "propensity", "override", "override_reason", "who", "outcome", "created_at",
+}  # fmt: skip
+
+
+def _recommendations(session: Session, lang: str, filters: Mapping[str, str]) -> dict[str, Any]:
+    from kundfokus.recommend import fit_recommender
+    from kundfokus.services.recommend_log import load_log
+
+    out: dict[str, Any] = {"rows": [], "n_cases": 0, "situation": [], "notes": []}
+    try:
+        log = load_log(session)
+    except Exception:  # a store without the log table
+        log = pd.DataFrame()
+    if log.empty:
+        out["notes"].append(tr(_R["no_log"], lang))
+        return out
+    cols = [c for c in log.columns if c not in _LOG_OWN and not str(c).startswith("_")]
+    cols = [c for c in cols if log[c].notna().any()]
+    if not cols:
+        out["notes"].append(tr(_R["no_columns"], lang))
+        return out
+    for key, value in filters.items():
+        if key in log.columns and key not in _LOG_OWN:
+            log = log[log[key].astype(str) == value]
+        else:
+            out["notes"].append(tr(_T["filter_ignored"], lang, key=key, what=tr(_RECS_WHAT, lang)))
+    if log.empty:
+        out["notes"].append(tr(_R["no_log"], lang))
+        return out
+    hist = log[[*cols, "action", "outcome", "propensity"]].copy()
+    for c in cols:
+        hist[c] = hist[c].astype(str)
+    hist["propensity"] = pd.to_numeric(hist["propensity"], errors="coerce")
+    try:
+        model = fit_recommender(hist, cols, "action", "outcome", propensity="propensity")
+    except InputError as exc:
+        out["notes"].append(exc.message)
+        return out
+    out["n_cases"], out["situation"] = int(model.n_rows), cols
+    cells = model.cells
+    lacking = 0
+    pct = bool(set(pd.unique(hist["outcome"].dropna())) <= {0.0, 1.0})
+
+    def fmt(v: float) -> str:
+        return f"{_num(100 * v, lang, 0)} %" if pct else _num(v, lang, 2)
+
+    for key, grp in cells.groupby(cols, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        ok = grp[grp["enough"]]
+        if ok.empty:
+            lacking += 1
+            continue
+        ok = ok.assign(_s=model.sign * ok["expected"]).sort_values("_s", ascending=False)
+        best = ok.iloc[0]
+        usual = grp.loc[grp["propensity"].idxmax()]
+        alt = ok.iloc[1] if len(ok) > 1 else None
+        if (
+            alt is not None
+            and str(usual["action"]) != str(best["action"])
+            and bool(usual["enough"])
+        ):
+            alt = usual
+        situation = ", ".join(f"{c} = {v}" for c, v in zip(cols, key, strict=True))
+        row = {
+            **dict(zip(cols, map(str, key), strict=True)),
+            "situation": situation,
+            "n_situation": int(best["n_situation"]),
+            "best": str(best["action"]),
+            "expected": float(best["expected"]),
+            "ci_low": float(best["ci_low"]),
+            "ci_high": float(best["ci_high"]),
+            "n": int(best["evidence"]),
+            "usual": str(usual["action"]),
+            "alternative": None if alt is None else str(alt["action"]),
+            "alternative_expected": None if alt is None else float(alt["expected"]),
+            "alternative_n": None if alt is None else int(alt["evidence"]),
+        }
+        fmt_args = {
+            "situation": situation, "best": row["best"], "value": fmt(row["expected"]),
+            "lo": fmt(row["ci_low"]), "hi": fmt(row["ci_high"]), "n": row["n"],
+        }  # fmt: skip
+        if alt is None:
+            row["sentence"] = tr(_R["best_alone"], lang, **fmt_args)
+        else:
+            row["sentence"] = tr(
+                _R["best"], lang, **fmt_args, alt=row["alternative"],
+                alt_value=fmt(row["alternative_expected"]), alt_n=row["alternative_n"],
+            )  # fmt: skip
+        out["rows"].append(row)
+    out["rows"].sort(key=lambda r: -r["n_situation"])
+    out["notes"].append(tr(_R["confounded"], lang))
+    if lacking:
+        out["notes"].append(tr(_R["lacking"], lang, k=lacking, m=model.min_cases))
+    return out
+
+
+_RECS_WHAT = {"en": "the service history", "sv": "servicehistoriken"}
+
+
+# --------------------------------------------------------------------------------------------------
 
 
 def filter_options(session: Session) -> dict[str, list[str]]:
     """The values the filter form offers: channels and situations seen in answers and contacts."""
     from kundfokus.store.repositories import situations_frame
 
-    seen: dict[str, set[str]] = {"channel": set(), "situation": set()}
+    seen: dict[str, set[str]] = {k: set() for k in FILTERS}
     for kind in (*SCORE_KINDS, "kano", "odi"):
         for _, frame in _exports(session, kind):
             for key in seen:
                 if key in frame.columns:
-                    seen[key] |= {str(v) for v in frame[key].dropna().unique()}
+                    seen[key] |= {str(v) for v in frame[key].dropna().unique() if str(v) != ""}
     contacts = situations_frame(session)
     seen["channel"] |= {str(v) for v in contacts["channel"].dropna().unique()}
     for v in contacts["tags"]:
         seen["situation"] |= set(_split_tags(v))
+    from kundfokus.services.customers_import import segments
+
+    seen["segment"] |= set(segments(session))
+    seen["team"] |= set(_event_teams(session))
     return {k: sorted(v) for k, v in seen.items()}
+
+
+def _event_teams(session: Session) -> list[str]:
+    """The teams (``team`` or ``queue`` attribute) of the stored journey events."""
+    from sqlalchemy import select
+
+    from kundfokus.store.models import JourneyEvent
+
+    out: set[str] = set()
+    try:
+        for attrs in session.scalars(select(JourneyEvent.attributes)):
+            for key in ("team", "queue"):
+                v = (attrs or {}).get(key)
+                if v not in (None, ""):
+                    out.add(str(v))
+    except Exception:  # a store without the events table
+        return []
+    return sorted(out)
+
+
+def chosen_panels(session: Session) -> list[str] | None:
+    """The panels the organisation chose to see first (review setting ``dashboard_panels``, a
+    list of panel keys, written by the guided start), in :data:`PANELS` order of the choice;
+    ``None`` when no choice is stored."""
+    from kundfokus.store.repositories import get_setting
+
+    value = get_setting(session, "dashboard_panels")
+    if not isinstance(value, list | tuple):
+        return None
+    keys = [str(v) for v in value if str(v) in PANELS]
+    return list(dict.fromkeys(keys)) or None
 
 
 def dashboard(
@@ -909,7 +1784,7 @@ def dashboard(
     Returns
     -------
     dict
-        ``meta, kpis, needs, contacts, cpis, goals, voice``.
+        ``meta, kpis, customers, drivers, recommendations, needs, contacts, cpis, goals, voice``.
     """
     lang = check_lang(lang)
     if period not in PERIODS:
@@ -929,6 +1804,7 @@ def dashboard(
             "generated_at": datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
             + "Z",
             "options": filter_options(session),
+            "chosen_panels": chosen_panels(session),
         },
         "kpis": _kpis(session, period, lang, clean, by),
         "needs": {"kano": _kano(session, lang, clean), "odi": _odi(session, lang, clean)},
@@ -936,7 +1812,20 @@ def dashboard(
         "cpis": _cpis(session, lang, clean),
         "goals": _goals(session, lang),
         "voice": _voice(session, frame, lang),
+        "customers": _customers(session, lang, clean),
+        "recommendations": _recommendations(session, lang, clean),
     }
+    result["drivers"] = _drivers(session, lang, clean, result["cpis"]["rows"])
+    churn = result["customers"]["churn"]
+    result["kpis"]["churn"] = churn and {
+        k: churn[k] for k in ("annual_churn", "ci_low", "ci_high", "sentence")
+    }
+    if result["customers"]["retention"]:
+        result["kpis"]["retention"] = result["customers"]["retention"]["curve"]
+    clv = result["customers"]["clv"]
+    result["kpis"]["clv"] = clv and {k: clv[k] for k in ("total", "median", "sentence")}
+    if churn or clv:
+        result["kpis"]["notes"] = []
     return json_safe(result)
 
 
@@ -944,7 +1833,10 @@ def panel_frame(data: Mapping[str, Any], panel: str) -> pd.DataFrame:
     """The table behind one chart of the dashboard (for its CSV download).
 
     Panels: ``kpis`` (one row per score and period), ``kano``, ``odi``, ``contacts`` (counts per
-    axis and label), ``contacts_time`` (per period and purpose), ``cpis``, ``goals``, ``voice``.
+    axis and label), ``contacts_time`` (per period and purpose), ``cpis``, ``goals``, ``voice``,
+    ``churn`` (per month), ``retention`` (the sBG curve), ``clv`` (the histogram of CLV),
+    ``value_at_risk`` (the likely lost customers, most valuable first), ``drivers``,
+    ``recommendations``.
     """
     if panel == "kpis":
         rows = [
@@ -989,4 +1881,42 @@ def panel_frame(data: Mapping[str, Any], panel: str) -> pd.DataFrame:
             for v in s.get("voice", [])
         ]
         return pd.DataFrame(rows, columns=["axis", "label", "text"])
+    customers = data.get("customers") or {}
+    if panel == "churn":
+        churn = customers.get("churn") or {}
+        return pd.DataFrame(
+            churn.get("periods", []),
+            columns=["period", "period_start", "active_start", "lost", "acquired", "churn_rate",
+                     "annual_churn", "ci_low", "ci_high"],
+        )  # fmt: skip
+    if panel == "retention":
+        ret = customers.get("retention") or {}
+        return pd.DataFrame(
+            ret.get("curve", []), columns=["t", "survival", "observed", "retention_rate"]
+        )
+    if panel == "clv":
+        clv = customers.get("clv") or {}
+        return pd.DataFrame(clv.get("histogram", []), columns=["from", "to", "n"])
+    if panel == "value_at_risk":
+        risk = customers.get("value_at_risk") or {}
+        return pd.DataFrame(
+            risk.get("top", []),
+            columns=["customer", "probability_alive", "clv", "if_active", "frequency", "recency",
+                     "T"],
+        )  # fmt: skip
+    if panel == "drivers":
+        drivers = data.get("drivers") or {}
+        rows = [
+            {"outcome": key, "model": d["model"], "n": d["n"], "r2": d["r2"], **x}
+            for key in ("nps", "churn")
+            if (d := drivers.get(key))
+            for x in d["drivers"]
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=["outcome", "model", "n", "r2", "driver", "name", "shapley", "share",
+                     "ci_low", "ci_high", "sign"],
+        )  # fmt: skip
+    if panel == "recommendations":
+        return pd.DataFrame((data.get("recommendations") or {}).get("rows", []))
     raise InputError(f"unknown panel {panel!r}", value=panel)

@@ -1298,6 +1298,11 @@ def _build(session: Session, *, seed: int, lang: str) -> None:
         by=analyst,
         steps=STEPS,
     )
+    # contracts and purchases, dated back from the build (the same as write_demo_reports' files)
+    from kundfokus.services.customers_import import import_contracts, import_purchases
+
+    import_contracts(session, generate_contracts(seed, now.date()))
+    import_purchases(session, generate_purchases(seed, now.date()))
 
 
 _WHY = {

@@ -184,9 +184,19 @@ def create_app(
             worker = Worker(url, name=f"server-{os.getpid()}", settings=settings)
             worker.start()
         app.state.worker = worker
+        # the weekly report e-mails: checked every minute, off when no SMTP server is set
+        mailer = None
+        if start_jobs and settings.smtp_host:
+            from kundfokus.services.report_mail import ReportLoop
+
+            mailer = ReportLoop(url, settings)
+            mailer.start()
+        app.state.report_mailer = mailer
         try:
             yield
         finally:
+            if mailer is not None:
+                mailer.stop()
             if worker is not None:
                 worker.stop()
 
@@ -256,12 +266,20 @@ def create_app(
         )
 
     from kundfokus.web import api, dashboard_pages, pages, respond, review_pages
+    from kundfokus.web.report_pages import router as report_router
 
     app.include_router(api.router)
     app.include_router(respond.router)
     app.include_router(pages.router)
     app.include_router(review_pages.router)
     app.include_router(dashboard_pages.router)
+    from kundfokus.web import observation_pages
+
+    app.include_router(observation_pages.router)
+    app.include_router(report_router)
+    from kundfokus.web import start_pages
+
+    app.include_router(start_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     return app

@@ -39,7 +39,15 @@ CHARTS: tuple[str, ...] = (
     "channel",
     "situation",
     "cpis",
+    "churn",
+    "retention",
+    "clv",
+    "drivers_nps",
+    "drivers_churn",
 )
+#: Chart widths (the whole image, axes and labels included) per variant: ``narrow`` for a phone,
+#: ``normal``, ``wide`` for a large screen. The page offers each through ``<picture>``.
+SIZES: dict[str, int] = {"narrow": 320, "normal": 460, "wide": 500}
 #: The tables behind them (``/dashboard/data/{name}.csv``).
 DATA: tuple[str, ...] = (
     "kpis",
@@ -57,6 +65,12 @@ DATA: tuple[str, ...] = (
     "cpis",
     "goals",
     "voice",
+    "churn",
+    "retention",
+    "clv",
+    "value_at_risk",
+    "drivers",
+    "recommendations",
 )
 _TTL = 30.0
 _CACHE: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
@@ -113,8 +127,8 @@ def dashboard_api(
     segment: Annotated[str | None, Query(max_length=200)] = None,
     team: Annotated[str | None, Query(max_length=200)] = None,
 ) -> dict[str, Any]:
-    """Every panel of the leadership dashboard: ``meta, kpis, needs, contacts, cpis, goals,
-    voice``. Query: ``period`` (week, month, quarter), ``by`` (a context key of the score
+    """Every panel of the leadership dashboard: ``meta, kpis, customers, drivers,
+    recommendations, needs, contacts, cpis, goals, voice``. Query: ``period`` (week, month, quarter), ``by`` (a context key of the score
     answers), ``lang`` (sv, en) and the filters ``channel``, ``situation``, ``segment``,
     ``team``."""
     return JSONResponse(_data(request, db, _lang(request, who)))
@@ -277,6 +291,8 @@ def chart_spec(data: dict[str, Any], name: str, lang: str) -> dict[str, Any] | N
             t(f"dash_chart_{name}"),
             t("dash_count"),
         )
+    if name in ("churn", "retention", "clv", "drivers_nps", "drivers_churn"):
+        return _customer_spec(data, name, t)
     if name == "cpis":
         rows = [
             {"name": r.get(f"name_{lang}") or r.get("cpi"), "share": r["share_meeting_target"]}
@@ -302,6 +318,156 @@ def chart_spec(data: dict[str, Any], name: str, lang: str) -> dict[str, Any] | N
     raise HTTPException(status_code=404, detail="not_found")
 
 
+_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+
+
+def _customer_spec(data: dict[str, Any], name: str, t) -> dict[str, Any] | None:
+    """Churn per month, the retention curve, the CLV distribution and the drivers."""
+    customers = data.get("customers") or {}
+    if name == "churn":
+        churn = customers.get("churn")
+        if not churn or not churn["periods"]:
+            return None
+        x = {"field": "period", "type": "ordinal", "title": t("dash_month"), "sort": None}
+        y = {
+            "field": "churn_rate",
+            "type": "quantitative",
+            "title": t("dash_churn_axis"),
+            "axis": {"format": ".1%"},
+        }
+        return {
+            "$schema": _SCHEMA,
+            "title": t("dash_chart_churn"),
+            "width": 420,
+            "height": 200,
+            "data": {"values": churn["periods"]},
+            "layer": [
+                {"mark": {"type": "rule", "color": "#6e7781"},
+                 "encoding": {"x": x, "y": {**y, "field": "ci_low"}, "y2": {"field": "ci_high"}}},
+                {"mark": {"type": "line", "color": "#a4161a", "point": True},
+                 "encoding": {"x": x, "y": y,
+                              "tooltip": [{"field": "period"},
+                                          {"field": "churn_rate", "format": ".2%"},
+                                          {"field": "lost"}, {"field": "active_start"}]}},
+            ],
+        }  # fmt: skip
+    if name == "retention":
+        ret = customers.get("retention")
+        if not ret:
+            return None
+        rows = [
+            {"t": r["t"], "share": r["survival"], "what": t("dash_ret_model")} for r in ret["curve"]
+        ] + [
+            {"t": r["t"], "share": r["observed"], "what": t("dash_ret_observed")}
+            for r in ret["curve"]
+            if r["observed"] is not None
+        ]
+        return {
+            "$schema": _SCHEMA,
+            "title": t("dash_chart_retention"),
+            "width": 420,
+            "height": 220,
+            "data": {"values": rows},
+            "mark": {"type": "line", "point": {"size": 18}},
+            "encoding": {
+                "x": {"field": "t", "type": "quantitative", "title": t("dash_months_since")},
+                "y": {"field": "share", "type": "quantitative", "title": t("dash_ret_axis"),
+                      "axis": {"format": "%"}, "scale": {"zero": False}},
+                "color": {"field": "what", "type": "nominal", "title": None,
+                          "scale": {"range": ["#0b5cad", "#bf8700"]},
+                          "legend": {"orient": "bottom"}},
+                "strokeDash": {"field": "what", "type": "nominal", "legend": None},
+                "tooltip": [{"field": "t"}, {"field": "share", "format": ".1%"},
+                            {"field": "what"}],
+            },
+        }  # fmt: skip
+    if name == "clv":
+        clv = customers.get("clv")
+        if not clv:
+            return None
+        return {
+            "$schema": _SCHEMA,
+            "title": t("dash_chart_clv", months=clv["months"]),
+            "width": 420,
+            "height": 200,
+            "data": {"values": clv["histogram"]},
+            "mark": {"type": "bar", "color": "#1a7f37", "binSpacing": 1},
+            "encoding": {
+                "x": {"field": "from", "type": "quantitative", "bin": {"binned": True},
+                      "title": t("dash_clv_axis")},
+                "x2": {"field": "to"},
+                "y": {"field": "n", "type": "quantitative", "title": t("dash_customers_axis"),
+                      "scale": {"type": "sqrt"}},
+                "tooltip": [{"field": "from", "format": ",.0f"}, {"field": "to", "format": ",.0f"},
+                            {"field": "n"}],
+            },
+        }  # fmt: skip
+    key = name.removeprefix("drivers_")
+    res = (data.get("drivers") or {}).get(key)
+    if not res or not res["drivers"]:
+        return None
+    rows = [
+        {"name": d["name"], "n": d["shapley"], "lo": d["ci_low"], "hi": d["ci_high"]}
+        for d in res["drivers"]
+    ]
+    y = {"field": "name", "type": "nominal", "sort": None, "title": None,
+         "axis": {"labelLimit": 260}}  # fmt: skip
+    return {
+        "$schema": _SCHEMA,
+        "title": t(f"dash_chart_drivers_{key}"),
+        "width": 360,
+        "height": {"step": 26},
+        "data": {"values": rows},
+        "layer": [
+            {"mark": {"type": "bar", "color": "#8250df"},
+             "encoding": {"y": y, "x": {"field": "n", "type": "quantitative",
+                                        "title": t("dash_drivers_axis")}}},
+            {"mark": {"type": "rule", "color": "#24292f"},
+             "encoding": {"y": y, "x": {"field": "lo", "type": "quantitative"},
+                          "x2": {"field": "hi"}}},
+        ],
+    }  # fmt: skip
+
+
+def sized(spec: dict[str, Any], size: str = "normal") -> dict[str, Any]:
+    """The chart drawn for a width (:data:`SIZES`): the whole image, labels included, is that
+    wide, so that a phone gets a chart drawn for it instead of a large one scaled down."""
+    width = SIZES.get(size, SIZES["normal"])
+    out = dict(spec)
+    out["width"] = width
+    out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    font = 12 if size == "narrow" else 15 if size == "wide" else 12.5
+    out["config"] = {
+        "title": {"limit": width - 10, "fontSize": font + 1.5, "anchor": "start"},
+        "axis": {"labelFontSize": font - 1, "titleFontSize": font,
+                 **({"labelOverlap": "greedy"} if size == "narrow" else {})},
+        "legend": {"labelFontSize": font - 1, "columns": 2 if size == "narrow" else 4,
+                   "labelLimit": width // 2 - 30},
+        "view": {"stroke": None},
+    }  # fmt: skip
+    limit = int(width * (0.42 if size == "narrow" else 0.5))
+
+    def shrink(enc: dict[str, Any]) -> None:
+        y = enc.get("y")
+        if isinstance(y, dict) and y.get("type") == "nominal":
+            axis = dict(y.get("axis") or {})
+            axis["labelLimit"] = min(int(axis.get("labelLimit", limit)), limit)
+            enc["y"] = {**y, "axis": axis}
+
+    if "encoding" in out:
+        out["encoding"] = dict(out["encoding"])
+        shrink(out["encoding"])
+    if "layer" in out:
+        layers = []
+        for layer in out["layer"]:
+            layer = dict(layer)
+            layer["encoding"] = dict(layer.get("encoding", {}))
+            shrink(layer["encoding"])
+            layers.append(layer)
+        out["layer"] = layers
+    return out
+
+
 def chart_alt(data: dict[str, Any], name: str, lang: str) -> str:
     """A short text of what the chart shows (the ``alt`` of its image)."""
     t = translator(lang)
@@ -317,10 +483,13 @@ def chart_alt(data: dict[str, Any], name: str, lang: str) -> str:
         return ""
     title = spec["title"]
     rows = spec["data"]["values"][:5]
-    field = next((f for f in ("n", "worse", "share") if rows and f in rows[0]), "n")
+    field = next((f for f in ("n", "worse", "share", "churn_rate") if rows and f in rows[0]), "n")
+    digits = 0 if field == "n" and not name.startswith("drivers") else 3
     items = "; ".join(
-        f"{r.get('name') or r.get('period')} {service._num(r[field], lang, 0 if field == 'n' else 2)}"
+        f"{r.get('name') or r.get('period') or r.get('t') or r.get('from')} "
+        f"{service._num(r[field], lang, digits)}"
         for r in rows
+        if r.get(field) is not None
     )
     return t("dash_alt", title=title, items=items)
 
@@ -358,6 +527,10 @@ def _chart(name: str, fmt: str, request: Request, db, who) -> Response:
     spec = chart_spec(data, name, lang)
     if spec is None:
         raise HTTPException(status_code=404, detail="not_found")
+    size = request.query_params.get("size") or "normal"
+    if size not in SIZES:
+        raise HTTPException(status_code=404, detail="not_found")
+    spec = sized(spec, size)
     media = "image/png" if fmt == "png" else "image/svg+xml"
     how = "attachment" if request.query_params.get("download") else "inline"
     return Response(
@@ -403,8 +576,12 @@ def _links(request: Request, lang: str):
         query["by"] = by
     qs = urlencode(query)
 
-    def chart(name: str, fmt: str = "svg", download: bool = False) -> str:
-        return f"/dashboard/chart/{name}.{fmt}?{qs}" + ("&download=1" if download else "")
+    def chart(name: str, fmt: str = "svg", download: bool = False, size: str = "") -> str:
+        return (
+            f"/dashboard/chart/{name}.{fmt}?{qs}"
+            + (f"&size={size}" if size else "")
+            + ("&download=1" if download else "")
+        )
 
     def csv(name: str) -> str:
         return f"/dashboard/data/{name}.csv?{qs}"
@@ -421,17 +598,28 @@ def dashboard_page(request: Request, db: DB, who: Viewer):
     charts = {name: chart_spec(data, name, lang) is not None for name in CHARTS}
     alts = {name: chart_alt(data, name, lang) for name in CHARTS if charts[name]}
     filters = data["meta"]["filters"]
-    names = {"channel": t("dash_channel"), "situation": t("dash_situation")}
+    names = {
+        "channel": t("dash_channel"),
+        "situation": t("dash_situation"),
+        "segment": t("dash_segment"),
+        "team": t("dash_team"),
+    }
     active = ", ".join(f"{names.get(k, k)} {v}" for k, v in filters.items()) or t("dash_everything")
 
     def num(value: Any, digits: int = 1, sign: bool = False) -> str:
         return service._num(value, lang, digits, sign)
 
+    chosen = data["meta"].get("chosen_panels")
+    first = list(chosen) if chosen else list(service.PANELS)
+    more = [p for p in service.PANELS if p not in first]
     return render(
         request,
         "dashboard/page.html",
         {
             "d": data,
+            "first": first,
+            "more": more,
+            "filters": service.FILTERS,
             "charts": charts,
             "alts": alts,
             "chart_url": chart,

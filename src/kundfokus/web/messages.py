@@ -53,11 +53,14 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def _merge() -> None:
     from kundfokus.web.messages_dashboard import MESSAGES as dashboard
+    from kundfokus.web.messages_observations import MESSAGES as observations
     from kundfokus.web.messages_pages import MESSAGES as pages
+    from kundfokus.web.messages_report import MESSAGES as report
     from kundfokus.web.messages_respond import MESSAGES as respond
     from kundfokus.web.messages_review import MESSAGES as review
+    from kundfokus.web.messages_start import MESSAGES as start
 
-    for part in (pages, respond, review, dashboard):
+    for part in (pages, respond, review, dashboard, observations, start, report):
         for key, text in part.items():
             if key in MESSAGES and MESSAGES[key] != text:
                 raise RuntimeError(f"two texts for the key {key!r}")

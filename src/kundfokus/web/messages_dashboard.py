@@ -118,4 +118,86 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dash_purpose_intent": {"en": "intent", "sv": "avsikt"},
     "dash_purpose_praise": {"en": "praise", "sv": "beröm"},
     "dash_purpose_complaint": {"en": "complaint", "sv": "klagomål"},
+    "dash_segment": {"en": "Segment", "sv": "Segment"},
+    "dash_team": {"en": "Team", "sv": "Team"},
+    "dash_more": {"en": "More panels", "sv": "Fler paneler"},
+    "dash_more_hint": {
+        "en": "The panels your organisation chose come first; the others are here.",
+        "sv": "De paneler er organisation valde visas först; de andra finns här.",
+    },
+    "dash_customers": {
+        "en": "Customers: churn, retention and value",
+        "sv": "Kunder: bortfall, kvarhållande och värde",
+    },
+    "dash_churn": {"en": "Churn", "sv": "Kundbortfall"},
+    "dash_churn_unit": {"en": "lost in a year", "sv": "förlorade på ett år"},
+    "dash_retention": {"en": "Retention", "sv": "Kvarhållande"},
+    "dash_clv": {"en": "Customer lifetime value", "sv": "Kundlivstidsvärde"},
+    "dash_risk": {"en": "Value at risk", "sv": "Värde i riskzonen"},
+    "dash_risk_top": {
+        "en": "The most valuable of the likely lost customers",
+        "sv": "De mest värdefulla av de troligen förlorade kunderna",
+    },
+    "dash_customer": {"en": "Customer", "sv": "Kund"},
+    "dash_p_alive": {"en": "Probability active", "sv": "Sannolikhet aktiv"},
+    "dash_clv_col": {"en": "Expected value", "sv": "Förväntat värde"},
+    "dash_if_active": {"en": "Value if won back", "sv": "Värde om återvunnen"},
+    "dash_rule": {"en": "How churn is counted", "sv": "Hur bortfallet räknas"},
+    "dash_drivers": {
+        "en": "What moves NPS and churn",
+        "sv": "Vad som driver NPS och kundbortfall",
+    },
+    "dash_drivers_hint": {
+        "en": "Each bar is the share of the variation the journey indicator explains (Shapley "
+        "values, with a 95% bootstrap interval). It shows association, not cause.",
+        "sv": "Varje stapel är den andel av variationen som resemåttet förklarar "
+        "(Shapley-värden, med 95 % bootstrapintervall). Det visar samband, inte orsak.",
+    },
+    "dash_drivers_nps": {"en": "NPS", "sv": "NPS"},
+    "dash_drivers_churn": {"en": "Churn", "sv": "Kundbortfall"},
+    "dash_recs": {
+        "en": "Recommendations per situation",
+        "sv": "Rekommendationer per situation",
+    },
+    "dash_recs_hint": {
+        "en": "Per situation, the service mode that worked best before and the evidence: its "
+        "result against the alternative, the number of cases and the 95% interval.",
+        "sv": "Per situation, det servicesätt som fungerat bäst hittills och underlaget: dess "
+        "resultat mot alternativet, antalet fall och 95 %-intervallet.",
+    },
+    "dash_recs_cases": {"en": "{n} cases", "sv": "{n} fall"},
+    "dash_chart_churn": {
+        "en": "Share of customers lost per month",
+        "sv": "Andel kunder som lämnar per månad",
+    },
+    "dash_month": {"en": "Month", "sv": "Månad"},
+    "dash_churn_axis": {"en": "Lost that month", "sv": "Förlorade den månaden"},
+    "dash_chart_retention": {
+        "en": "Share of new customers still a customer",
+        "sv": "Andel nya kunder som är kvar",
+    },
+    "dash_months_since": {"en": "Months since the start", "sv": "Månader sedan start"},
+    "dash_ret_axis": {"en": "Still a customer", "sv": "Fortfarande kund"},
+    "dash_ret_12": {
+        "en": "of new customers remain after 12 months",
+        "sv": "av nya kunder är kvar efter 12 månader",
+    },
+    "dash_ret_model": {"en": "retention model (sBG)", "sv": "kvarhållandemodell (sBG)"},
+    "dash_ret_observed": {"en": "observed", "sv": "observerat"},
+    "dash_chart_clv": {
+        "en": "Customers by value over the next {months} months",
+        "sv": "Kunder efter värde de närmaste {months} månaderna",
+    },
+    "dash_clv_axis": {"en": "Expected value (SEK)", "sv": "Förväntat värde (kr)"},
+    "dash_customers_axis": {"en": "Customers", "sv": "Kunder"},
+    "dash_chart_drivers_nps": {
+        "en": "What explains the NPS answers",
+        "sv": "Vad som förklarar NPS-svaren",
+    },
+    "dash_chart_drivers_churn": {
+        "en": "What explains who leaves",
+        "sv": "Vad som förklarar vilka som lämnar",
+    },
+    "dash_drivers_axis": {"en": "Share explained", "sv": "Förklarad andel"},
+    "dash_observations": {"en": "Observations", "sv": "Observationer"},
 }
