@@ -64,6 +64,7 @@ from kundfokus.cpi.km import kaplan_meier, km_median, km_median_interval, surviv
 from kundfokus.errors import InputError
 from kundfokus.frames import as_frame, period_of, to_pandas
 from kundfokus.i18n import tr
+from kundfokus.journeys.columnar import SortedEvents
 from kundfokus.stats import wilson_interval, z_value
 
 __all__ = [
@@ -275,6 +276,7 @@ def median_interval(
         return (med, math.nan, math.nan, "bootstrap")
     rng = np.random.default_rng(seed)
     alpha = (1 - level) / 2
+    x = np.sort(x)  # the interval depends on the values, not on the order they come in
     values, counts = np.unique(x, return_counts=True)
     if values.size <= BOOTSTRAP_MAX_DISTINCT:
         draws = rng.multinomial(n, counts / n, size=n_boot)
@@ -372,6 +374,12 @@ def _labels(table: pd.DataFrame, by: str | None, period: str | None) -> tuple[pd
     return group, label, start
 
 
+def _event_columns(events: Any) -> list[str]:
+    if isinstance(events, SortedEvents):
+        return events.columns
+    return list(as_frame(events).collect_schema().names())
+
+
 def compute_cpis(
     events: Any,
     definitions: Any = None,
@@ -407,8 +415,7 @@ def compute_cpis(
     if period not in (None, "week", "month"):
         raise InputError(f"unknown period {period!r}: use week or month", value=period)
     defs = resolve_definitions(definitions)
-    nf = as_frame(events)
-    columns = list(nf.collect_schema().names())
+    columns = _event_columns(events)
     if by is not None and by not in columns:
         raise InputError(
             "no such column (--by)", column=by, hint=f"the columns are: {', '.join(columns)}"
@@ -533,7 +540,7 @@ def cpis_per_journey(
     if per not in ("journey", "customer"):
         raise InputError(f"per must be journey or customer, not {per!r}", value=per)
     defs = resolve_definitions(definitions)
-    columns = list(as_frame(events).collect_schema().names())
+    columns = _event_columns(events)
     cpis, _ = _select(defs, columns, None)
     jv = journey_values(events, cpis)
     t = jv.table
@@ -545,8 +552,8 @@ def cpis_per_journey(
         out[cpi.id] = value
         if cpi.kind == "duration":
             out[f"{cpi.id}_open"] = v.member & ~v.observed
-    if per == "journey":
-        return out
+    if per == "journey":  # in key order (the kernel numbers journeys in an order of its own)
+        return out.sort_values(KEYS, kind="stable", ignore_index=True)
     agg: dict[str, Any] = {"start": ("start", "min"), "journeys": ("journey_id", "size")}
     for cpi in cpis:
         agg[cpi.id] = (cpi.id, "mean")

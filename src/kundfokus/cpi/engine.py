@@ -21,7 +21,13 @@ import pandas as pd
 from kundfokus.cpi.definitions import Cpi
 from kundfokus.errors import InputError
 from kundfokus.frames import first_row, plain_value
-from kundfokus.journeys.columnar import SortedEvents, condition_mask, in_process, load_events
+from kundfokus.journeys.columnar import (
+    SortedEvents,
+    condition_mask,
+    in_process,
+    load_events,
+    text_codes,
+)
 
 __all__ = ["KEYS", "JourneyValues", "journey_values", "prepare_events"]
 
@@ -376,21 +382,28 @@ def _as_times(us: np.ndarray) -> pd.Series:
     return pd.Series(out)
 
 
+def _text_column(s: Any) -> pd.Series:
+    """A Polars text series as pandas text, straight from its Arrow memory."""
+    return pd.Series(pd.array(s.to_arrow(), dtype=pd.StringDtype(na_value=np.nan)))
+
+
 def _text_group(se: SortedEvents, by: str) -> np.ndarray:
     """Per journey, the ``by`` value (as text) at its first event: the least of the values at the
     first moment, as the engine path's ``min`` over the first moment's rows."""
     import polars as pl
 
     s = se.frame.get_column(by)
-    if s.dtype != pl.String:
-        s = s.cast(pl.String)
-    ranks = (s.rank("dense").fill_null(0).to_numpy().astype(np.int64) - 1)[se.order]
-    uniques = np.array([*s.drop_nulls().unique().sort().to_list(), None], dtype=object)
+    if s.dtype.is_numeric() or s.dtype == pl.Boolean:  # the engine compares these as text
+        codes, uniques = text_codes(s.cast(pl.String))
+        codes = codes[se.order]
+    else:
+        codes, uniques = se.codes(by)
+    names = np.array([*uniques, None], dtype=object)
     at_first = se.ts == se.ts[se.starts][se.gid]
-    ok = at_first & (ranks >= 0)
-    best = np.minimum.reduceat(np.where(ok, ranks, _NAT), se.starts)
-    best[best == _NAT] = -1
-    return uniques[best]
+    ok = at_first & (codes >= 0)
+    best = np.minimum.reduceat(np.where(ok, codes, np.iinfo(np.int32).max), se.starts)
+    best[best == np.iinfo(np.int32).max] = -1
+    return names[best]
 
 
 def _changes(se: SortedEvents, field: str, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -439,12 +452,13 @@ def _columnar_values(
         lazy_nf = nw.from_native(se.frame).lazy()
         eager = None if se.lazy else nw.from_native(se.frame)
         se.frame = _text_numbers(lazy_nf, eager, numeric).collect().to_native()
+        se.forget(numeric)
     schema = nw.from_native(se.frame).collect_schema()
     n = se.n_journeys
     ts = se.ts
     out: dict[str, Any] = {
-        KEYS[0]: se.customers,
-        KEYS[1]: se.journeys,
+        KEYS[0]: _text_column(se.customers),
+        KEYS[1]: _text_column(se.journeys),
         "_start": _as_times(ts[se.starts]),
         "_last": _as_times(ts[se.ends - 1]),
         "_events": se.ends - se.starts,
@@ -503,6 +517,6 @@ def _columnar_values(
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[p + "answer"] = np.where(count > 0, total / np.maximum(count, 1), np.nan)
             out[p + "anyat"] = se.reduce_any(conds["at"]).astype(np.int64)
-    table = pd.DataFrame(out)
+    table = pd.DataFrame(out, copy=False)  # no block consolidation: a copy of every column
     end = table["_last"].max() if len(table) else None
     return JourneyValues(table, None if end is None or pd.isna(end) else end, se.n_events)

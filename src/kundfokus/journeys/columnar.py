@@ -40,7 +40,7 @@ def in_process(events: Any) -> bool:
     """Whether ``events`` is a frame the columnar kernel reads (pandas, Polars, DuckDB)."""
     native = _native(events)
     mod = type(native).__module__
-    if isinstance(native, pd.DataFrame):
+    if isinstance(native, (pd.DataFrame, SortedEvents)):
         return True
     return mod.startswith("polars") or mod.startswith("duckdb") or mod.startswith("_duckdb")
 
@@ -90,12 +90,18 @@ def _columns_of(native: Any) -> list[str]:
 
 @dataclass
 class SortedEvents:
-    """Checked events sorted by journey and time.
+    """Checked events sorted by journey and time: what the journey map and the CPIs read.
 
-    ``frame`` keeps the source's row order; ``order[i]`` is the source row of sorted position
-    ``i``; ``gid`` numbers the journeys 0..G-1 in (``customer_id``, ``journey_id``) text order and
-    ``starts``/``ends`` delimit each journey's rows in the sorted arrays; ``ts`` is the sorted
-    timestamp in microseconds since 1970 (naive UTC).
+    Build it once with :func:`load_journeys` and give it to both
+    :func:`~kundfokus.journeys.journey_map` and :func:`~kundfokus.cpi.compute_cpis` to read and sort
+    the events only once.
+
+    ``frame`` keeps the source's row order (text as it came: every reader strips it);
+    ``order[i]`` is the source row of sorted position ``i``; ``gid`` numbers the journeys 0..G-1
+    and ``starts``/``ends`` delimit each journey's rows in the sorted arrays; ``ts`` is the sorted
+    timestamp in microseconds since 1970 (naive UTC). Journeys are numbered in an order of their
+    own (a hash of the key), not in text order: every figure computed from them is independent of
+    that order.
     """
 
     frame: Any
@@ -104,10 +110,10 @@ class SortedEvents:
     starts: np.ndarray
     ends: np.ndarray
     ts: np.ndarray
-    customers: np.ndarray  # len G, text
-    journeys: np.ndarray  # len G, text
-    customer_code: np.ndarray  # len G, the customer's rank in text order
+    customers: Any  # len G, text (a Polars series: Arrow strings, not Python objects)
+    journeys: Any
     lazy: bool
+    tiebreak: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -117,6 +123,22 @@ class SortedEvents:
     @property
     def n_journeys(self) -> int:
         return int(self.starts.size)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    @property
+    def customer_code(self) -> np.ndarray:
+        """Per journey, two independent 64-bit hashes of its customer's text, shape ``(2, G)``:
+        journeys of one customer share both; two customers sharing both (about 1 in 10^25 for a
+        million customers) would be taken for one."""
+        if "customer_code" not in self._cache:
+            s = self.customers
+            self._cache["customer_code"] = np.stack(
+                [s.hash(seed=0x6375).to_numpy(), s.hash(seed=0x7374).to_numpy()]
+            )
+        return self._cache["customer_code"]
 
     def values(self, column: str) -> np.ndarray:
         """A column's values in sorted order, as numpy (nulls as NaN / None)."""
@@ -128,24 +150,27 @@ class SortedEvents:
             )  # fmt: skip
         return self._cache[key]
 
-    def codes(self, column: str) -> tuple[np.ndarray, list[Any]]:
-        """A column as integer codes in sorted order: ``(codes, uniques)`` with ``codes == -1``
-        for nulls and ``uniques`` in ascending order (text order for text)."""
-        key = "c:" + column
+    def source_codes(self, column: str) -> tuple[np.ndarray, list[Any]]:
+        """:meth:`codes` in the source's row order."""
+        key = "s:" + column
         if key not in self._cache:
-            import polars as pl
-
-            s = self.frame.get_column(column)
-            if s.dtype == pl.Categorical or s.dtype == pl.Enum:
-                s = s.cast(pl.String)
-            ranks = s.rank("dense")
-            uniques = s.drop_nulls().unique().sort().to_list()
-            codes = (ranks.fill_null(0).to_numpy().astype(np.int64) - 1)[self.order]
-            self._cache[key] = (codes, uniques)
+            self._cache[key] = text_codes(self.frame.get_column(column))
         return self._cache[key]
 
-    def first_positions(self) -> np.ndarray:
-        return self.starts
+    def codes(self, column: str) -> tuple[np.ndarray, list[Any]]:
+        """A column as integer codes in sorted order: ``(codes, uniques)`` with ``codes == -1``
+        for nulls and ``uniques`` in ascending order (text stripped, in text order)."""
+        key = "c:" + column
+        if key not in self._cache:
+            codes, uniques = self.source_codes(column)
+            self._cache[key] = (codes[self.order], uniques)
+        return self._cache[key]
+
+    def forget(self, columns: Sequence[str]) -> None:
+        """Drop what was computed from ``columns`` (after the frame's columns were replaced)."""
+        for c in columns:
+            for p in ("v:", "s:", "c:"):
+                self._cache.pop(p + c, None)
 
     def reduce_min(self, values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         """Per journey, the minimum of int64 ``values`` where ``mask`` (INT64_MAX when none)."""
@@ -159,8 +184,66 @@ class SortedEvents:
         return np.logical_or.reduceat(mask, self.starts) if mask.size else mask
 
 
-def _text(pl: Any, column: str) -> Any:
-    return pl.col(column).cast(pl.String).str.strip_chars()
+def _strip(s: Any) -> Any:
+    import polars as pl
+
+    return s.cast(pl.String).str.strip_chars()
+
+
+def text_codes(s: Any) -> tuple[np.ndarray, list[Any]]:
+    """A Polars column as integer codes: ``(codes, uniques)``, ``codes == -1`` for nulls, text
+    stripped (values equal after stripping share a code), ``uniques`` ascending (text order for
+    text). Few distinct values go through an ``Enum`` cast (a hash lookup), many through a rank."""
+    import polars as pl
+
+    n = s.len()
+    numeric = s.dtype.is_numeric() or s.dtype == pl.Boolean
+    if s.dtype == pl.Enum:
+        raw = pl.Series(list(s.dtype.categories), dtype=pl.String)
+        phys = s.to_physical()
+    elif not numeric and s.approx_n_unique() <= max(1024, n // 16):
+        s = s if s.dtype == pl.String else s.cast(pl.String)
+        raw = s.drop_nulls().unique()
+        phys = s.cast(pl.Enum(raw.to_list())).to_physical()
+    else:
+        if not numeric:
+            s = _strip(s)
+        ranks = s.rank("dense")
+        uniques = s.drop_nulls().unique().sort().to_list()
+        codes = ranks.fill_null(0).to_numpy().astype(np.int32) - 1
+        return codes, uniques
+    stripped = _strip(raw)
+    uniques = stripped.unique().sort().to_list()
+    lookup = pl.DataFrame(
+        {"u": pl.Series(uniques, dtype=pl.String), "i": np.arange(len(uniques), dtype=np.int32)}
+    )
+    joined = pl.DataFrame({"u": stripped}).join(lookup, on="u", how="left", maintain_order="left")
+    lut = joined.get_column("i").to_numpy()
+    lut = np.append(lut, np.int32(-1))  # nulls (physical null -> index -1 -> last slot)
+    idx = phys.fill_null(len(lut) - 1).to_numpy().astype(np.int64)
+    return lut[idx].astype(np.int32), uniques
+
+
+def load_journeys(events: Any, *, order: str | None = None, check: bool = True) -> SortedEvents:
+    """Read, check and sort journey events once, for :func:`~kundfokus.journeys.journey_map` and
+    :func:`~kundfokus.cpi.compute_cpis` both (pandas, Polars or DuckDB; every column is read).
+
+    ``order`` orders events at the same moment within a journey, as ``journey_map(order=...)``.
+
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"customer_id": ["a", "a"], "journey_id": ["1", "1"],
+    ...                    "step": ["opened", "resolved"],
+    ...                    "timestamp": ["2024-01-01 08:00", "2024-01-01 09:00"]})
+    >>> se = load_journeys(ev)
+    >>> se.n_journeys, se.n_events
+    (1, 2)
+    """
+    if not in_process(events):
+        raise InputError(
+            "load_journeys reads pandas, Polars or DuckDB frames",
+            hint="give a Spark frame to journey_map and compute_cpis directly",
+        )
+    return load_events(events, _columns_of(_native(events)), tiebreak=order, check=check)
 
 
 def load_events(
@@ -176,12 +259,15 @@ def load_events(
     ``columns`` are the columns needed besides the required four. ``tiebreak`` orders events at
     the same moment within a journey: ``None`` keeps the source's row order (pandas, Polars) or,
     for a DuckDB relation (no row order), orders by step; a column name orders by that column.
-    ``steps``: the known steps (any other is an error).
+    ``steps``: the known steps (any other is an error). Events already loaded (a
+    :class:`SortedEvents`) are checked for the columns, the tie order and the steps, not read again.
     """
     import polars as pl
 
     from kundfokus.journeys.events import parse_timestamps
 
+    if isinstance(events, SortedEvents):
+        return _reuse(events, columns, tiebreak, steps)
     native = _native(events)
     lazy = _is_lazy(native)
     have = _columns_of(native)
@@ -195,14 +281,13 @@ def load_events(
             "there are no events: the table has a header but no rows",
             hint="one row per event: customer_id, journey_id, step, timestamp",
         )
-    texts = [c for c in TEXT_COLUMNS if c in needed]
-    pf = pf.with_columns(*(_text(pl, c).alias(c) for c in texts))
+    for c in TEXT_COLUMNS:
+        if c in pf.columns and pf.schema[c] != pl.String:
+            pf = pf.with_columns(pl.col(c).cast(pl.String))
     if check:
-        for c in (CUSTOMER, JOURNEY, STEP):
-            bad = pf.get_column(c).is_null() | (pf.get_column(c) == "")
-            if bad.any():
-                row = None if lazy else int(bad.arg_true()[0]) + 1
-                raise InputError(f"the {c} is missing", row=row, column=c)
+        for c in (CUSTOMER, JOURNEY):
+            if pf.get_column(c).null_count():
+                _missing(pf, c, lazy)
     ts_frame = pf.select(TS)
     wrapped = nw.from_native(ts_frame.lazy() if lazy else ts_frame)
     parsed = parse_timestamps(wrapped, TS)
@@ -212,53 +297,42 @@ def load_events(
     if ts_col.dtype != pl.Datetime("us"):
         ts_col = ts_col.cast(pl.Datetime("us"))
     pf = pf.with_columns(ts_col.alias(TS))
-    if check and steps is not None:
-        known = [str(s).strip() for s in steps]
-        unknown = ~pf.get_column(STEP).is_in(known)
-        if unknown.any():
-            i = int(unknown.arg_true()[0])
-            raise InputError(
-                "unknown step",
-                row=None if lazy else i + 1,
-                column="step",
-                value=pf.get_column(STEP)[i],
-                hint=f"the known steps are: {', '.join(known)}",
-            )
-    if check and "event_id" in pf.columns:
-        _unique_event_ids(pf, lazy)
+    cache: dict[str, Any] = {}
+    step_codes, step_names = text_codes(pf.get_column(STEP))
+    cache["s:" + STEP] = (step_codes, step_names)
+    if check:
+        if "" in step_names or (step_codes < 0).any():
+            _missing(pf, STEP, lazy)
+        if steps is not None:
+            _check_steps(pf, step_names, steps, lazy)
+        if "event_id" in pf.columns:
+            _unique_event_ids(pf, lazy)
     ts = pf.get_column(TS).to_physical().to_numpy()
-    ranks = pf.select(
-        (pl.col(CUSTOMER).rank("dense") - 1).cast(pl.Int64).alias("c"),
-        (pl.col(JOURNEY).rank("dense") - 1).cast(pl.Int64).alias("j"),
-    )
-    c = ranks.get_column("c").to_numpy()
-    j = ranks.get_column("j").to_numpy()
-    k = c * (int(j.max()) + 1) + j
-    keys: dict[str, Any] = {"k": k, "t": ts}
-    by = ["k", "t"]
+    keys: dict[str, Any] = {"t": ts}
     if tiebreak is not None:
-        keys["b"] = pf.get_column(tiebreak)
-        by.append("b")
+        tb = pf.get_column(tiebreak)
+        if tb.dtype.is_numeric() or tb.dtype.is_temporal():
+            if tb.null_count():  # nulls last (a sort key of its own: faster than nulls_last)
+                keys["bn"] = tb.is_null().to_numpy()
+            keys["b"] = tb.to_physical().fill_null(0).to_numpy()
+        else:
+            keys["b"] = _nulls_last(text_codes(tb)[0])
     elif lazy:
-        keys["b"] = pf.get_column(STEP)
-        by.append("b")
-    order = (
-        pl.DataFrame(keys)
-        .select(pl.arg_sort_by(by, maintain_order=True, nulls_last=True))
-        .to_series()
-        .to_numpy()
-        .astype(np.int64)
-    )
-    ks = k[order]
-    boundary = np.empty(ks.size, bool)
-    boundary[0] = True
-    np.not_equal(ks[1:], ks[:-1], out=boundary[1:])
-    starts = np.flatnonzero(boundary)
-    ends = np.append(starts[1:], ks.size)
-    gid = np.cumsum(boundary) - 1
+        keys["b"] = step_codes
+    sorted_keys = _hash_sort(pf, keys)
+    if sorted_keys is None:  # text to strip in the keys, or a hash collision: the exact way
+        sorted_keys = _exact_sort(pf, keys)
+    order, starts = sorted_keys
+    n = order.size
+    boundary = np.zeros(n, bool)
+    boundary[starts] = True
+    gid = (np.cumsum(boundary) - 1).astype(np.int32 if starts.size < 2**31 else np.int64)
+    ends = np.append(starts[1:], n)
     first_rows = order[starts]
-    customers = pf.get_column(CUSTOMER).gather(first_rows).to_numpy()
-    journeys = pf.get_column(JOURNEY).gather(first_rows).to_numpy()
+    customers = _strip(pf.get_column(CUSTOMER).gather(first_rows))
+    journeys = _strip(pf.get_column(JOURNEY).gather(first_rows))
+    if check and ((customers == "").any() or (journeys == "").any()):
+        _missing(pf, CUSTOMER if (customers == "").any() else JOURNEY, lazy)
     return SortedEvents(
         frame=pf,
         order=order,
@@ -268,18 +342,124 @@ def load_events(
         ts=ts[order],
         customers=customers,
         journeys=journeys,
-        customer_code=c[first_rows],
         lazy=lazy,
+        tiebreak=tiebreak,
+        _cache=cache,
     )
 
 
+def _nulls_last(codes: np.ndarray) -> np.ndarray:
+    return np.where(codes < 0, np.iinfo(np.int32).max, codes)
+
+
+def _argsort(keys: dict[str, Any]) -> np.ndarray:
+    import polars as pl
+
+    return (
+        pl.DataFrame(keys)
+        .select(pl.arg_sort_by(list(keys), maintain_order=True))  # keys hold no nulls
+        .to_series()
+        .to_numpy()
+        .astype(np.int64)
+    )
+
+
+def _hash_sort(pf: Any, keys: dict[str, Any]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Sort by a 64-bit hash of the (customer, journey) text, then time: ``(order, starts)``.
+
+    ``None`` when that is not safe: a key with text to strip (``" a"`` is ``"a"``), or a second,
+    independent hash that differs inside a run of equal first hashes (two keys sharing one hash).
+    Two keys that share both hashes (about 1 in 10^19 for a million journeys) would be merged.
+    """
+    import polars as pl
+
+    pair = pl.struct(CUSTOMER, JOURNEY)
+    h = pf.select(pair.hash(seed=0x6B66).alias("h"), pair.hash(seed=0x4A4F).alias("h2"))
+    h1 = h.get_column("h").to_numpy()
+    order = _argsort({"k": h1, **keys})
+    hs = h1[order]
+    same = hs[1:] == hs[:-1]
+    h2 = h.get_column("h2").to_numpy()[order]
+    if np.any(same & (h2[1:] != h2[:-1])):
+        return None
+    starts = np.flatnonzero(np.concatenate([[True], ~same]))
+    first_rows = order[starts]
+    for c in (CUSTOMER, JOURNEY):
+        s = pf.get_column(c).gather(first_rows)
+        if (s.str.len_bytes() != _strip(s).str.len_bytes()).any():
+            return None
+    return order, starts
+
+
+def _exact_sort(pf: Any, keys: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Sort by the ranks of the stripped (customer, journey) text, then time."""
+    import polars as pl
+
+    ranks = pf.select(
+        (_strip(pl.col(CUSTOMER)).rank("dense") - 1).cast(pl.Int64).alias("c"),
+        (_strip(pl.col(JOURNEY)).rank("dense") - 1).cast(pl.Int64).alias("j"),
+    )
+    c = ranks.get_column("c").to_numpy()
+    j = ranks.get_column("j").to_numpy()
+    k = c * (int(j.max()) + 1) + j
+    order = _argsort({"k": k, **keys})
+    ks = k[order]
+    starts = np.flatnonzero(np.concatenate([[True], ks[1:] != ks[:-1]]))
+    return order, starts
+
+
+def _missing(pf: Any, column: str, lazy: bool) -> None:
+    s = _strip(pf.get_column(column))
+    bad = s.is_null() | (s == "")
+    row = None if lazy else int(bad.arg_true()[0]) + 1
+    raise InputError(f"the {column} is missing", row=row, column=column)
+
+
+def _check_steps(pf: Any, step_names: list[Any], steps: Sequence[str], lazy: bool) -> None:
+    known = [str(s).strip() for s in steps]
+    if set(step_names) <= set(known):
+        return
+    unknown = ~_strip(pf.get_column(STEP)).is_in(known)
+    i = int(unknown.arg_true()[0])
+    raise InputError(
+        "unknown step",
+        row=None if lazy else i + 1,
+        column="step",
+        value=_strip(pf.get_column(STEP))[i],
+        hint=f"the known steps are: {', '.join(known)}",
+    )
+
+
+def _reuse(
+    se: SortedEvents, columns: Sequence[str], tiebreak: str | None, steps: Sequence[str] | None
+) -> SortedEvents:
+    have = se.columns
+    for c in columns:
+        if c not in have:
+            raise InputError("no such column", column=c, hint=f"the columns are: {', '.join(have)}")
+    if tiebreak != se.tiebreak:
+        raise InputError(
+            f"these events were loaded with order={se.tiebreak!r}, not {tiebreak!r}",
+            hint="load them again with load_journeys(events, order=...)",
+        )
+    if steps is not None:
+        _check_steps(se.frame, se.codes(STEP)[1], steps, se.lazy)
+    return se
+
+
 def _unique_event_ids(pf: Any, lazy: bool) -> None:
+    """A duplicate ``event_id`` is an error. Distinct hashes prove distinct ids; only when two
+    hashes are equal are the texts compared."""
     import polars as pl
 
     ids = pf.get_column("event_id")
-    valid = ids.is_not_null() & (ids != "")
+    if ids.str.contains(r"^\s|\s$").any():
+        ids = _strip(ids)
+    ids = ids.filter(ids.is_not_null() & (ids != ""))
+    if ids.hash(seed=0x6964).n_unique() == ids.len():
+        return
     counts = (
-        pf.filter(valid)
+        pl.DataFrame({"event_id": ids})
         .group_by("event_id")
         .agg(pl.len().alias("n"))
         .filter(pl.col("n") > 1)
@@ -288,7 +468,7 @@ def _unique_event_ids(pf: Any, lazy: bool) -> None:
     )
     if counts.height:
         value = counts.get_column("event_id")[0]
-        hits = (ids == value).fill_null(False).arg_true()
+        hits = (_strip(pf.get_column("event_id")) == value).fill_null(False).arg_true()
         row = None if lazy else int(hits[1 if hits.len() > 1 else 0]) + 1
         raise InputError("duplicate event id", row=row, column="event_id", value=value)
 
@@ -331,7 +511,7 @@ def text_at_first(se: SortedEvents, column: str) -> Any:
     s = se.frame.get_column(column)
     if s.dtype != pl.String:
         s = s.cast(pl.String)
-    return s.gather(se.order[se.starts])
+    return s.gather(se.order[se.starts]).str.strip_chars()
 
 
 def _group_codes(s: Any) -> tuple[np.ndarray, list[Any]]:
@@ -392,10 +572,16 @@ def map_tables(
     )
     # steps: events and journeys per group and step
     n_ev = np.bincount(row_g * n_steps + sc, minlength=n_g * n_steps)
-    pairs = pl.DataFrame({"j": se.gid, "s": sc}).unique()
-    pj = pairs.get_column("j").to_numpy()
-    ps = pairs.get_column("s").to_numpy()
-    n_jr = np.bincount(gcode[pj] * n_steps + ps, minlength=n_g * n_steps)
+    if n_steps <= 64:  # per step, which journeys have it: one segmented "any" each
+        n_jr = np.zeros(n_g * n_steps, np.int64)
+        for s in range(n_steps):
+            has = se.reduce_any(sc == s)
+            n_jr[s::n_steps] = np.bincount(gcode[has], minlength=n_g)
+    else:
+        pairs = pl.DataFrame({"j": se.gid, "s": sc}).unique()
+        pj = pairs.get_column("j").to_numpy()
+        ps = pairs.get_column("s").to_numpy()
+        n_jr = np.bincount(gcode[pj] * n_steps + ps, minlength=n_g * n_steps)
     keep = np.flatnonzero(n_jr > 0)
     out["steps"] = pd.DataFrame(
         {
@@ -442,11 +628,22 @@ def map_tables(
             "p90_hours": tr.get_column("p90_hours").to_numpy(),
         }
     )
-    # variants: each journey's path of steps
-    offsets = pa.array(np.append(se.starts, se.n_events).astype(np.int64))
-    paths = pl.from_arrow(pa.LargeListArray.from_arrays(offsets, pa.array(sc.astype(np.int32))))
+    # variants: each journey's path of steps, as bytes (one or two per step) to group by
+    width = 1 if n_steps <= 255 else 2
+    data = sc.astype(np.uint8 if width == 1 else np.uint16)
+    offsets = np.append(se.starts, se.n_events).astype(np.int64) * width
+    paths = pl.from_arrow(
+        pa.Array.from_buffers(
+            pa.large_binary(), n_j, [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
+    )
     vc = pl.DataFrame({"g": gcode, "p": paths}).group_by("g", "p").agg(pl.len().alias("n"))
-    text = [" > ".join(names[np.asarray(p, dtype=np.int64)]) for p in vc.get_column("p").to_list()]
+    # only the variants that can make a group's top (ties at the edge included) become text
+    vc = vc.filter(pl.col("n") >= pl.col("n").top_k(int(top)).min().over("g"))
+    text = [
+        " > ".join(names[np.frombuffer(p, dtype=data.dtype).astype(np.int64)])
+        for p in vc.get_column("p").to_list()
+    ]
     v = pd.DataFrame({"gc": vc.get_column("g").to_numpy(), "path": text,
                       "n": vc.get_column("n").to_numpy().astype(np.int64)})  # fmt: skip
     v = v.sort_values(["gc", "n", "path"], ascending=[True, False, True], kind="stable")
@@ -467,28 +664,29 @@ def map_tables(
         r = pl.Series(step_names, dtype=pl.String).gather(sc[se.starts])
     rcode, rnames = _group_codes(r)
     start = ts[se.starts]
-    jrank = (pl.Series(se.journeys, dtype=pl.String).rank("dense").to_numpy()).astype(np.int64)
+    # the order of journeys that start at the same moment changes no count below
+    cc = se.customer_code
     o = (
-        pl.DataFrame({"c": se.customer_code, "r": rcode, "t": start, "j": jrank})
-        .select(pl.arg_sort_by(["c", "r", "t", "j"], maintain_order=True))
+        pl.DataFrame({"c": cc[0], "c2": cc[1], "r": rcode, "t": start})
+        .select(pl.arg_sort_by(["c", "c2", "r", "t"]))
         .to_series()
         .to_numpy()
     )
-    c_o, r_o, t_o = se.customer_code[o], rcode[o], start[o]
+    c_o, c2_o, r_o, t_o = cc[0][o], cc[1][o], rcode[o], start[o]
     rep_o = np.zeros(n_j, bool)
-    same = (c_o[1:] == c_o[:-1]) & (r_o[1:] == r_o[:-1])
+    same = (c_o[1:] == c_o[:-1]) & (c2_o[1:] == c2_o[:-1]) & (r_o[1:] == r_o[:-1])
     window = round(repeat_days * 86_400_000_000)
     rep_o[1:] = same & ((t_o[1:] - t_o[:-1]) <= window)
     rnull = np.array([x is None for x in rnames], bool)
     rep_o &= ~rnull[r_o]
     rp = (
-        pl.DataFrame({"g": gcode[o], "r": r_o, "c": c_o, "rep": rep_o})
+        pl.DataFrame({"g": gcode[o], "r": r_o, "c": c_o, "c2": c2_o, "rep": rep_o})
         .group_by("g", "r")
         .agg(
             pl.len().alias("n_journeys"),
-            pl.col("c").n_unique().alias("n_customers"),
+            pl.struct("c", "c2").n_unique().alias("n_customers"),
             pl.col("rep").sum().alias("n_repeats"),
-            pl.col("c").filter(pl.col("rep")).n_unique().alias("n_customers_repeating"),
+            pl.struct("c", "c2").filter(pl.col("rep")).n_unique().alias("n_customers_repeating"),
         )
     )
     rtext = np.array(rnames, dtype=object)

@@ -47,7 +47,13 @@ import pandas as pd
 
 from kundfokus.errors import InputError
 from kundfokus.frames import as_frame
-from kundfokus.journeys.columnar import _columns_of, in_process, load_events, map_tables
+from kundfokus.journeys.columnar import (
+    SortedEvents,
+    _columns_of,
+    in_process,
+    load_events,
+    map_tables,
+)
 from kundfokus.journeys.events import check_events
 
 CUSTOMER, JOURNEY, STEP, TS = "customer_id", "journey_id", "step", "timestamp"
@@ -366,6 +372,11 @@ def journey_map(
     if open_days is not None and open_days < 0:
         raise InputError("open_days must be 0 or more", value=open_days)
     ends = [str(s) for s in end_steps] if end_steps else None
+    if isinstance(frame, SortedEvents) and check_order:
+        raise InputError(
+            "check_order needs the events as they were written, not loaded ones",
+            hint="give journey_map the frame itself",
+        )
     if in_process(frame) and not check_order:
         raw = _columnar(frame, by, reason, order, steps, check, top_variants, repeat_days, ends,
                         open_days)  # fmt: skip
