@@ -394,7 +394,9 @@ def _customer_spec(data: dict[str, Any], name: str, t) -> dict[str, Any] | None:
             "mark": {"type": "bar", "color": "#1a7f37", "binSpacing": 1},
             "encoding": {
                 "x": {"field": "from", "type": "quantitative", "bin": {"binned": True},
-                      "title": t("dash_clv_axis")},
+                      "title": t("dash_clv_axis"),
+                      "axis": {"format": "~s", "tickCount": 4, "labelOverlap": "greedy",
+                               "labelFlush": True}},
                 "x2": {"field": "to"},
                 "y": {"field": "n", "type": "quantitative", "title": t("dash_customers_axis"),
                       "scale": {"type": "sqrt"}},
