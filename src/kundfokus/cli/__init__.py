@@ -90,15 +90,45 @@ _register()
 
 
 def main() -> None:
-    """Entry point: run the app; our own errors become one clean line and exit code 2.
+    """Entry point: run the app; usage errors and our own errors become one clean line on stderr
+    and exit code 2.
 
-    Usage errors (a missing or unknown option, a bad choice, an unknown command) are handled by
-    Typer's standalone mode: it prints the usage and the error and exits with status 2. We do not
-    import ``click`` ourselves: current Typer releases vendor it, and the installed ``click``
-    package, if any, is not the one Typer raises.
+    Usage errors (a missing or unknown option, a bad choice, an unknown command) are raised by
+    Typer when it runs outside its standalone mode; they are recognised by what they carry
+    (``format_message`` and ``exit_code``) rather than by class, because current Typer releases
+    vendor click and an installed ``click`` package, if any, is not the one Typer raises. A group
+    called without a command still shows its help.
     """
+    sys.exit(run())
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line ``argv`` (default: ``sys.argv[1:]``) as :func:`main` does and return
+    its exit status instead of exiting (unexpected errors still raise)."""
+    import warnings
+
+    from kundfokus.cli._common import print_warnings
+
     try:
-        app()
+        with warnings.catch_warnings(), print_warnings():
+            rv = app(args=argv, prog_name="kundfokus", standalone_mode=False)
     except KundfokusError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
-        sys.exit(2)
+        return 2
+    except Exception as exc:
+        if type(exc).__name__ == "Abort":  # Ctrl+C at a prompt
+            typer.echo("aborted", err=True)
+            return 1
+        if not (
+            hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)
+        ):
+            raise
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]
+            return int(exc.exit_code)  # type: ignore[attr-defined]
+        message = " ".join(str(exc.format_message()).split())  # type: ignore[attr-defined]
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        typer.secho(f"error: {message}{where}", err=True, fg=typer.colors.RED)
+        return int(exc.exit_code)  # type: ignore[attr-defined]
+    return rv if isinstance(rv, int) else 0

@@ -155,14 +155,13 @@ def register(app: typer.Typer) -> None:
         """Import contacts (all rows or none, personal data redacted). / Importera kontakter (allt eller inget, personuppgifter maskerade)."""
         from kundfokus.io import read_table
         from kundfokus.services.contacts_import import import_contacts
-        from kundfokus.store.db import open_store, session_scope
+        from kundfokus.store.db import new_store_undone_on_error, session_scope
 
         if no_redact and not by:
             raise InputError("--no-redact needs --by NAME (the administrator who decides)")
         try:
             frame = read_table(file)
-            url = open_store(db)
-            with session_scope(url) as session:
+            with new_store_undone_on_error(db) as url, session_scope(url) as session:
                 result = import_contacts(
                     session,
                     frame,

@@ -39,12 +39,11 @@ _MSG = {
 def _run(kind: str, file: Path, db: str | None, fmt: Format, lang: Lang) -> None:
     from kundfokus.io import read_table
     from kundfokus.services import customers_import as service
-    from kundfokus.store.db import open_store, session_scope
+    from kundfokus.store.db import new_store_undone_on_error, session_scope
 
     with naming(file):
         frame = read_table(file)
-        url = open_store(db)
-        with session_scope(url) as session:
+        with new_store_undone_on_error(db) as url, session_scope(url) as session:
             fn = service.import_contracts if kind == "contracts" else service.import_purchases
             result = fn(session, frame)
     if fmt is Format.json:

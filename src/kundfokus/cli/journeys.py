@@ -61,12 +61,11 @@ def import_cmd(
     """Store journey events (all or nothing). / Spara kundresehändelser (allt eller inget)."""
     from kundfokus.io import read_table
     from kundfokus.services.journeys_import import import_events
-    from kundfokus.store.db import open_store, session_scope
+    from kundfokus.store.db import new_store_undone_on_error, session_scope
 
     with naming(file):
         frame = read_table(file)
-        url = open_store(db)
-        with session_scope(url) as session:
+        with new_store_undone_on_error(db) as url, session_scope(url) as session:
             result = import_events(session, frame, source=file.name, by=by, steps=_list(steps))
     if fmt is Format.json:
         emit(to_json(result.to_dict()), None)

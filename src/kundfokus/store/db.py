@@ -290,6 +290,39 @@ def open_store(
     return url
 
 
+@contextmanager
+def new_store_undone_on_error(db: str | os.PathLike[str] | None = None) -> Iterator[str]:
+    """:func:`open_store` for a command that may create the store (an import): when the block
+    fails and the SQLite file did not exist before, the new file (and its ``-wal``, ``-shm`` and
+    lock files) is removed again, so a failed first import leaves nothing behind."""
+    url = resolve_url(db)
+    path = _sqlite_path(url)
+    existed = path is None or path.exists()
+    try:
+        yield open_store(url)
+    except BaseException:
+        if not existed and path is not None and _holds_nothing(url):
+            dispose_engine(url)
+            for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        raise
+
+
+def _holds_nothing(url: str) -> bool:
+    """Whether every table of the store is empty (another process may have written meanwhile)."""
+    try:
+        with get_engine(url).connect() as conn:
+            names = [r[0] for r in conn.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != 'alembic_version'"
+            ))]  # fmt: skip
+            return all(
+                conn.execute(text(f'SELECT 1 FROM "{n}" LIMIT 1')).first() is None for n in names
+            )
+    except Exception:
+        return False
+
+
 def _safe_url(url: str) -> str:
     """The URL without its password, for messages."""
     from sqlalchemy.engine import make_url
