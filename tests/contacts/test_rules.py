@@ -20,7 +20,7 @@ from kundfokus.errors import InputError
 
 
 def test_label_constants():
-    assert PURPOSE_TYPES == ("problem", "need", "intent", "question")
+    assert PURPOSE_TYPES == ("problem", "need", "intent", "question", "feedback")
     assert URGENCY == ("now", "today", "no_rush")
     assert MOOD == ("negative", "neutral", "positive")
     assert TREATMENT == ("quick", "personal", "guided", "self_service")
@@ -177,7 +177,7 @@ def test_rule_model_is_a_classifier():
     pred = m.predict(texts)
     assert list(pred) == ["problem", "intent", "question", "need"]
     proba = m.predict_proba(texts)
-    assert proba.shape == (4, 4)
+    assert proba.shape == (4, len(PURPOSE_TYPES))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert (np.array(m.classes_)[proba.argmax(axis=1)] == pred).all()
     assert m.score(texts, ["problem", "intent", "question", "problem"]) == 0.75
@@ -273,3 +273,22 @@ def test_informational_question_is_no_rush():
 )
 def test_swedish_subordinate_word_order(text):
     assert guess(text)["purpose"].label == "problem"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Tack för snabb hjälp igår, allt fungerar nu!", "feedback"),
+        ("Thank you so much for the quick help, everything works now.", "feedback"),
+        ("Jag vill tacka för ett trevligt bemötande", "feedback"),
+        ("Worst customer service ever.", "feedback"),
+        ("Usel service, aldrig mer.", "feedback"),
+        # thanks beside a request: the request decides
+        ("Thanks, but my card still does not work", "problem"),
+        ("Tack för hjälpen! Hur lång tid tar en överföring?", "question"),
+        ("Thanks for the info, can you please cancel my card?", "intent"),
+        ("Tack, jag behöver ett nytt kort", "need"),
+    ],
+)
+def test_feedback_is_praise_or_complaint_that_asks_for_nothing(text, label):
+    assert guess(text)["purpose"].label == label

@@ -59,7 +59,17 @@ __all__ = [
     "guess_frame",
 ]
 
-PURPOSE_TYPES: tuple[str, ...] = ("problem", "need", "intent", "question")
+PURPOSE_TYPES: tuple[str, ...] = ("problem", "need", "intent", "question", "feedback")
+#: The purpose types' names for people (a *feedback* contact asks for nothing: praise, or a
+#: complaint that wants to be heard rather than handled).
+PURPOSE_NAMES: dict[str, dict[str, str]] = {
+    "problem": {"en": "Problem", "sv": "Problem"},
+    "need": {"en": "Need", "sv": "Behov"},
+    "intent": {"en": "Intent (an action to carry out)", "sv": "Avsikt (något som ska göras)"},
+    "question": {"en": "Question", "sv": "Fråga"},
+    "feedback": {"en": "Feedback (praise or complaint, nothing asked)",
+                 "sv": "Synpunkt (beröm eller klagomål, ingen begäran)"},
+}  # fmt: skip
 URGENCY: tuple[str, ...] = ("now", "today", "no_rush")
 MOOD: tuple[str, ...] = ("negative", "neutral", "positive")
 TREATMENT: tuple[str, ...] = ("quick", "personal", "guided", "self_service")
@@ -77,7 +87,7 @@ AXES: dict[str, tuple[str, ...]] = {
 PRIORS: dict[str, dict[str, float]] = {
     # a text with no cue at all is a statement, and statements to customer service are mostly
     # problems ("My card isn't here yet."): 480 of the 642 cue-less BANKING77 train texts
-    "purpose": {"problem": 0.35, "need": 0.2, "intent": 0.2, "question": 0.25},
+    "purpose": {"problem": 0.34, "need": 0.2, "intent": 0.2, "question": 0.24, "feedback": 0.02},
     "urgency": {"now": 0.1, "today": 0.15, "no_rush": 0.75},
     "mood": {"negative": 0.15, "neutral": 0.7, "positive": 0.15},
     "treatment": {"quick": 0.4, "personal": 0.2, "guided": 0.2, "self_service": 0.2},
@@ -242,6 +252,33 @@ _cue(
     r"registrera", r"aktivera", r"återställa", r"ta bort", r"lägga till", r"radera", r"ta ut",
     r"växla", r"koppla", r"låsa upp", r"flytta", r"skicka pengar", r"betala med", r"sätta in",
     r"använda (?:mitt|min|ett|en)",
+)  # fmt: skip
+
+# feedback: praise, or a complaint that asks for nothing. Strong enough to beat the prior and the
+# weak question form, not a problem, need or intent cue: "Thanks, but my card still doesn't work"
+# stays a problem, "Tack för hjälpen! Hur lång tid tar en överföring?" a question.
+_cue(
+    "purpose", "feedback", 1.2, "en",
+    r"thank(?:s| you)(?: so much| very much| a lot)? for", r"many thanks", r"thanks a lot",
+    r"(?:great|excellent|fantastic|amazing|brilliant|superb|outstanding|quick|fast|friendly|helpful) "
+    r"(?:service|help|support|job|work|staff|experience)",
+    r"(?:well|nicely) done", r"keep up the good work", r"you(?:'ve| have) been (?:very |so )?helpful",
+    r"i(?:'m| am) (?:very |so |really )?(?:happy|pleased|satisfied|impressed) with",
+    r"just wanted to (?:say|let you know|thank)", r"(?:everything|all) (?:works|is working|is fine) now",
+    r"(?:worst|terrible|awful|horrible|appalling|lousy|poor) (?:customer )?(?:service|experience|support)",
+    r"shame on you", r"never (?:again|recommend)", r"i will (?:never|not) recommend",
+    r"(?:want|would like|wanted|wish) to (?:thank|say thank|compliment|praise)",
+)  # fmt: skip
+_cue(
+    "purpose", "feedback", 1.2, "sv",
+    r"tack för", r"tack så (?:mycket|jättemycket)", r"stort tack", r"tusen tack",
+    r"(?:bra|snabb|fin|utmärkt|fantastisk|toppen|superb|trevlig|vänlig|hjälpsam) "
+    r"(?:service|hjälp|support|bemötande|personal|kundtjänst|kundservice)",
+    r"(?:jag är|vi är) (?:väldigt |mycket |jätte|så )?(?:nöjd|nöjda|imponerad|imponerade) (?:med|över)",
+    r"ville bara (?:säga|tacka|berätta)", r"(?:allt|det) fungerar (?:nu|igen)", r"det löste sig",
+    r"(?:usel|dålig|urusel|katastrofal|sämsta|bedrövlig) (?:service|kundservice|kundtjänst|hjälp|bemötande)",
+    r"skäms på er", r"aldrig (?:mer|igen)", r"kommer inte (?:att )?rekommendera",
+    r"vill (?:tacka|berömma|ge (?:beröm|en eloge))", r"tacka för",
 )  # fmt: skip
 
 # ---- urgency

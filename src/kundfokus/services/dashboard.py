@@ -1434,7 +1434,9 @@ def _contact_features(session: Session, filters: Mapping[str, str]) -> pd.DataFr
     ).sort_values(["customer_id", "_ts"])
     gap = frame.groupby("customer_id")["_ts"].diff()
     frame["_repeat"] = (gap <= pd.Timedelta(days=REPEAT_DAYS)).astype(int)
-    frame["_complaint"] = (frame["purpose"].astype(str) == "complaint").astype(int)
+    # a complaint: feedback (asks for nothing) in a negative mood
+    negative = frame["mood"].astype(str) == "negative" if "mood" in frame else True
+    frame["_complaint"] = ((frame["purpose"].astype(str) == "feedback") & negative).astype(int)
     return frame.groupby("customer_id", as_index=False).agg(
         contacts=("contact_id", "size"),
         repeat_contacts=("_repeat", "sum"),

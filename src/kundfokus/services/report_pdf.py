@@ -148,6 +148,7 @@ _PURPOSE = {
     "question": {"en": "question", "sv": "fråga"},
     "intent": {"en": "intent", "sv": "avsikt"},
     "need": {"en": "need", "sv": "behov"},
+    "feedback": {"en": "feedback", "sv": "synpunkt"},
     "praise": {"en": "praise", "sv": "beröm"},
     "complaint": {"en": "complaint", "sv": "klagomål"},
 }

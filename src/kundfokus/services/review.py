@@ -513,11 +513,13 @@ class UnknownLabel(InputError):
 def builtin_labels(axis: str) -> dict[str, dict[str, str | None]]:
     """Built-in labels of ``axis`` with their English and Swedish names."""
     from kundfokus.contacts.rules import AXES as RULE_AXES
+    from kundfokus.contacts.rules import PURPOSE_NAMES
     from kundfokus.contacts.situations import NAMES
 
     out: dict[str, dict[str, str | None]] = {}
     for label in RULE_AXES.get(axis, ()):
-        out[label] = {"name_en": None, "name_sv": None}
+        names = PURPOSE_NAMES.get(label, {}) if axis == "purpose" else {}
+        out[label] = {"name_en": names.get("en"), "name_sv": names.get("sv")}
     for label, names in NAMES.get(axis, {}).items():
         out[label] = {"name_en": names.get("en"), "name_sv": names.get("sv")}
     if axis == "reason":

@@ -116,6 +116,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dash_purpose_problem": {"en": "problem", "sv": "problem"},
     "dash_purpose_question": {"en": "question", "sv": "fråga"},
     "dash_purpose_intent": {"en": "intent", "sv": "avsikt"},
+    "dash_purpose_feedback": {"en": "feedback", "sv": "synpunkt"},
+    "dash_purpose_need": {"en": "need", "sv": "behov"},
     "dash_purpose_praise": {"en": "praise", "sv": "beröm"},
     "dash_purpose_complaint": {"en": "complaint", "sv": "klagomål"},
     "dash_segment": {"en": "Segment", "sv": "Segment"},
