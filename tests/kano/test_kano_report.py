@@ -135,10 +135,22 @@ def test_kano_plot_labels_do_not_overlap():
     )
     spec = kano_plot(df)
     data = _layer_data(spec, _points(spec["layer"]))
-    ys = sorted(d["label_y"] for d in data)
-    gaps = [b - a for a, b in itertools.pairwise(ys)]
-    assert min(gaps) >= 1.25 * 11 / 400 - 2e-4  # one text line apart (positions rounded)
-    assert all(0 <= y <= 1 for y in ys)
+    # every label is shown, inside the plot, and no two label boxes overlap (in pixels)
+    from kundfokus.reports.labels import Placement, boxes_overlap, label_box
+
+    assert all(d["label_side"] in ("right", "left", "above", "below") for d in data)
+    align = {"right": "left", "left": "right", "above": "center", "below": "center"}
+    boxes = [
+        label_box(
+            Placement(d["label_x"], d["label_y"], align[d["label_side"]], d["leader"], True),
+            d["display_label"],
+            width=460,
+            height=400,
+        )
+        for d in data
+    ]
+    assert not any(boxes_overlap(a, b) for a, b in itertools.combinations(boxes, 2))
+    assert all(b[0] >= -1 and b[2] <= 461 and b[1] >= -1 and b[3] <= 401 for b in boxes)
     # labels that moved get a leader line to their point
     leaders = next(
         la for la in spec["layer"] if la["mark"]["type"] == "rule" and "x2" in la["encoding"]

@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 
 from kundfokus.i18n import check_lang, tr
+from kundfokus.reports.labels import place_labels
 
 #: Opportunity thresholds drawn as lines (Ulwick: > 15 extreme, 12-15 high, 10-12 solid).
 THRESHOLDS: tuple[int, ...] = (10, 12, 15)
@@ -100,6 +101,58 @@ def landscape_lines(lang: str = "en") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_POINT_SIZE = 80  # circle area in px²
+_FONT_PX = 10
+
+
+def _place(pts: pd.DataFrame, group_field: str | None, width: int, height: int) -> pd.DataFrame:
+    """Label positions per panel that overlap no other label and no point (the biggest
+    opportunities first): ``label_x``, ``label_y``, ``label_side`` and ``leader``, as in
+    :func:`kundfokus.reports.labels.place_labels`."""
+    out = pts.copy()
+    out["label_x"] = out["importance"].astype(float)
+    out["label_y"] = out["satisfaction"].astype(float)
+    out["label_side"] = "none"
+    out["leader"] = False
+    radius = (_POINT_SIZE / 3.141592653589793) ** 0.5 + 1
+    parts = [out] if not group_field else [g for _, g in out.groupby(group_field, sort=False)]
+    sides = {"left": "right", "right": "left"}
+    for part in parts:
+        ranked = part.sort_values("opportunity", ascending=False, kind="stable")
+        pos = {idx: k for k, idx in enumerate(part.index)}
+        placements = place_labels(
+            part["importance"].astype(float).tolist(),
+            part["satisfaction"].astype(float).tolist(),
+            part["outcome"].astype(str).tolist(),
+            [radius] * len(part),
+            width=width,
+            height=height,
+            x_domain=(0.0, 10.0),
+            y_domain=(0.0, 10.0),
+            font_px=_FONT_PX,
+            order=[pos[idx] for idx in ranked.index],
+        )
+        for idx, p in zip(part.index, placements, strict=True):
+            if not p.shown:
+                continue
+            above = p.y > float(out.at[idx, "satisfaction"])
+            out.at[idx, "label_x"] = p.x
+            out.at[idx, "label_y"] = p.y
+            out.at[idx, "label_side"] = sides.get(p.align, "above" if above else "below")
+            out.at[idx, "leader"] = p.leader
+    return out
+
+
+def _subtitle_lines(text: str) -> list[str]:
+    """The subtitle as one line per sentence.
+
+    >>> _subtitle_lines("One (a). Two.")
+    ['One (a).', 'Two.']
+    """
+    parts = [p.strip() for p in text.split(". ")]
+    return [p if p.endswith(".") else p + "." for p in parts if p]
+
+
 def _group_columns(result: pd.DataFrame, by: str | list[str] | None) -> list[str]:
     if by is not None:
         return [by] if isinstance(by, str) else list(by)
@@ -114,8 +167,8 @@ def opportunity_landscape(
     *,
     lang: str = "en",
     by: str | list[str] | None = None,
-    width: int = 380,
-    height: int = 380,
+    width: int = 440,
+    height: int = 420,
     title: str | None = None,
 ) -> dict[str, Any]:
     """The opportunity landscape of an :func:`~kundfokus.jtbd.opportunity` result.
@@ -178,14 +231,14 @@ def opportunity_landscape(
     ]
     if group_field:
         keep.insert(1, group_field)
-    pts = pts[keep]
+    pts = _place(pts[keep], group_field, width, height)
 
     lines = landscape_lines(lang).assign(kind="line")
     if group_field:
         panels = pd.DataFrame({group_field: pts[group_field].drop_duplicates()})
         lines = panels.merge(lines, how="cross")
     data = pd.concat([lines, pts], ignore_index=True)
-    for c in ("importance", "satisfaction", "opportunity"):
+    for c in ("importance", "satisfaction", "opportunity", "label_x", "label_y"):
         data[c] = data[c].astype(float).round(3)
 
     x = alt.X(
@@ -199,6 +252,7 @@ def opportunity_landscape(
         "served_text:N",
         title=tr(_TEXT["served"], lang),
         scale=alt.Scale(domain=served_domain, range=list(SERVED_COLOURS.values())),
+        legend=alt.Legend(orient="bottom"),
     )
     base = alt.Chart().encode(x=x, y=y)
 
@@ -237,17 +291,35 @@ def opportunity_landscape(
         .mark_circle(size=80, opacity=0.9)
         .encode(color=colour, tooltip=tooltip)
     )
-    labels = (
+    # Labels beside, above or below their point where they overlap no other label and no point;
+    # a thin line joins a label that had to move to its point.
+    label_x = alt.X("label_x:Q", scale=alt.Scale(domain=[0, 10], nice=False))
+    label_y = alt.Y("label_y:Q", scale=alt.Scale(domain=[0, 10], nice=False))
+    labels = [
+        alt.Chart()
+        .transform_filter(alt.datum.kind == "point")
+        .transform_filter(test)
+        .mark_text(align=align, baseline="middle", fontSize=_FONT_PX)
+        .encode(x=label_x, y=label_y, text="outcome:N")
+        for align, test in (
+            ("left", "datum.label_side == 'right'"),
+            ("right", "datum.label_side == 'left'"),
+            ("center", "datum.label_side == 'above' || datum.label_side == 'below'"),
+        )
+    ]
+    leaders = (
         base.transform_filter(alt.datum.kind == "point")
-        .mark_text(align="left", dx=7, dy=-4, fontSize=10)
-        .encode(text="outcome:N")
+        .transform_filter("datum.leader")
+        .mark_rule(color="#9aa5b1", strokeWidth=0.7)
+        .encode(x2="label_x:Q", y2="label_y:Q")
     )
-    layered = alt.layer(line_layer, line_labels, points, labels, data=data).properties(
+    layered = alt.layer(line_layer, line_labels, leaders, points, *labels, data=data).properties(
         width=width, height=height
     )
     heading = alt.TitleParams(
         title if title is not None else tr(_TEXT["title"], lang),
-        subtitle=tr(_TEXT["subtitle"], lang),
+        # one line per sentence: a single long line would make the chart wider than a phone
+        subtitle=_subtitle_lines(tr(_TEXT["subtitle"], lang)),
         anchor="start",
     )
     if group_field:

@@ -85,6 +85,12 @@ _T: dict[str, dict[str, str]] = {
         "en": "{where}{what}: {sat:.0f}% are satisfied but only {imp:.0f}% find it important.",
         "sv": "{where}{what}: {sat:.0f} % är nöjda men bara {imp:.0f} % tycker att det är viktigt.",
     },
+    "small_list": {
+        "en": "Some of these outcomes were rated by fewer than {small} respondents (n = {ns}, "
+        "shown on their lines): treat them as a hint.",
+        "sv": "Några av de här utfallen skattades av färre än {small} svarande (n = {ns}, står på "
+        "raden): se dem som en fingervisning.",
+    },
     "small_n": {
         "en": " Only {n} respondents answered both questions: treat this as a hint.",
         "sv": " Bara {n} svarande besvarade båda frågorna: se detta som en fingervisning.",
@@ -228,12 +234,27 @@ def _where(row: dict[str, Any], groups: list[str], lang: str) -> str:
     return tr(_T["in_group"], lang, g=g)
 
 
+def _summary_rows(
+    result: pd.DataFrame, top: int = 5
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows the summary speaks of: the ``top`` most under-served and most over-served."""
+    rows = result.to_dict(orient="records")
+    under = [r for r in rows if r["served"] == "under-served"]
+    under.sort(key=lambda r: -r["opportunity"])
+    over = [r for r in rows if r["served"] == "over-served"]
+    over.sort(key=lambda r: r["importance"] - r["satisfaction"])
+    return under[:top], over[:top]
+
+
 def summary_sentences(
-    result: pd.DataFrame, lang: str = "en", *, top: int = 5
+    result: pd.DataFrame, lang: str = "en", *, top: int = 5, caution: bool = True
 ) -> tuple[list[str], list[str]]:
     """One plain sentence per top under-served outcome and per over-served outcome.
 
     Returns ``(under, over)``: lists of sentences, the under-served ones in order of opportunity.
+    With ``caution`` (the default) a sentence about fewer than ``SMALL_N`` respondents ends with a
+    warning; without it, it ends with ``(n = ...)`` only and the caller says the warning once
+    (the HTML report does, see :func:`jtbd_sections`).
 
     Examples
     --------
@@ -248,14 +269,12 @@ def summary_sentences(
     """
     check_lang(lang)
     groups = _groups(result)
-    rows = result.to_dict(orient="records")
-    under = [r for r in rows if r["served"] == "under-served"]
-    under.sort(key=lambda r: -r["opportunity"])
-    over = [r for r in rows if r["served"] == "over-served"]
-    over.sort(key=lambda r: r["importance"] - r["satisfaction"])
+    under, over = _summary_rows(result, top)
 
-    def caution(r: dict[str, Any]) -> str:
-        return tr(_T["small_n"], lang, n=int(r["n"])) if r["n"] < SMALL_N else ""
+    def note(r: dict[str, Any]) -> str:
+        if not r["n"] < SMALL_N:
+            return ""
+        return tr(_T["small_n"], lang, n=int(r["n"])) if caution else f" (n = {int(r['n'])})"
 
     under_text = [
         tr(
@@ -269,8 +288,8 @@ def summary_sentences(
             level=tr(LEVEL_NAMES[r["opportunity_level"]], lang),
             action=tr(_T[f"action_{r['opportunity_level']}"], lang),
         )
-        + caution(r)
-        for r in under[:top]
+        + note(r)
+        for r in under
     ]
     over_text = [
         tr(
@@ -281,8 +300,8 @@ def summary_sentences(
             imp=r["importance"] * 10,
             sat=r["satisfaction"] * 10,
         )
-        + caution(r)
-        for r in over[:top]
+        + note(r)
+        for r in over
     ]
     return under_text, over_text
 
@@ -467,12 +486,15 @@ def jtbd_sections(
         summary.paragraphs.append(
             tr(_T["overview_groups"], lang, by=" / ".join(groups), groups=", ".join(keys))
         )
-    under, over = summary_sentences(result, lang)
-    if under:
-        summary.paragraphs.append(tr(_T["top_under"], lang))
-        summary.bullets.extend(under)
-    else:
-        summary.paragraphs.append(tr(_T["none_under"], lang))
+    # the small-sample warning once for the summary, not at the end of every sentence
+    under, over = summary_sentences(result, lang, caution=False)
+    under_rows, over_rows = _summary_rows(result)
+    small = [int(r["n"]) for r in [*under_rows, *over_rows] if r["n"] < SMALL_N]
+    summary.paragraphs.append(tr(_T["top_under" if under else "none_under"], lang))
+    summary.bullets.extend(under)
+    if small:
+        ns = str(min(small)) if min(small) == max(small) else f"{min(small)}–{max(small)}"
+        summary.paragraphs.append(tr(_T["small_list"], lang, small=SMALL_N, ns=ns))
     if over:
         summary.subsections.append(
             Section(

@@ -25,6 +25,7 @@ from kundfokus.frames import to_pandas
 from kundfokus.i18n import check_lang, tr
 from kundfokus.kano.analysis import FEATURE_COLUMNS
 from kundfokus.kano.vocabulary import CATEGORY_NAMES, category_label
+from kundfokus.reports.labels import place_labels, text_width
 
 #: Kano categories in display order, with fixed colours (colour-blind safe Okabe-Ito palette).
 CATEGORY_ORDER: tuple[str, ...] = ("A", "O", "M", "I", "R", "Q")
@@ -142,43 +143,83 @@ def _primary(code: Any) -> str:
     return str(code).split("/")[0].strip()
 
 
-_LEADER_MIN = 0.02  # draw a line from point to label when the label moved more than this
 _FONT_PX = 11
+_SIZE_RANGE = (60, 600)  # circle areas in px² when points are sized by importance
+_CONSTANT_SIZE = 160
 
 
-def _place_labels(df: pd.DataFrame, group: str | None, *, width: int, height: int) -> pd.DataFrame:
-    """Give every point a label position (``label_x``, ``label_y``, ``label_side``) in data
-    units so that labels within one plot do not overlap: greedily from the top, a label that would
-    collide with one already placed moves down below it."""
-    char_w = 0.56 * _FONT_PX / width  # average character width, in data units
-    line_h = 1.25 * _FONT_PX / height
-    gap_x = 9 / width
+def _radii(df: pd.DataFrame, has_importance: bool) -> list[float]:
+    """Point radii in pixels, as the size scale draws them (linear, not "nice")."""
+    if not has_importance:
+        return [math.sqrt(_CONSTANT_SIZE / math.pi) + 1] * len(df)
+    v = df["size_value"].astype(float)
+    lo, hi = float(v.min()), float(v.max())
+    lo_a, hi_a = _SIZE_RANGE
+    areas = [hi_a if hi == lo else lo_a + (x - lo) / (hi - lo) * (hi_a - lo_a) for x in v]
+    return [math.sqrt(a / math.pi) + 1 for a in areas]  # + the white stroke
+
+
+_QUADRANT_PX = 13
+
+
+def _quadrant_boxes(lang: str, width: int, height: int) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes of the four quadrant names in the corners (bold, so a little wider)."""
+    boxes = []
+    for key, qx, qy, align, baseline in _QUADRANTS:
+        w = text_width(tr(_TEXT[key], lang), _QUADRANT_PX) * 1.1
+        h = _QUADRANT_PX * 1.3
+        ax, ay = qx * width, (1 - qy) * height
+        x0 = ax if align == "left" else ax - w
+        y0 = ay if baseline == "top" else ay - h
+        boxes.append((x0, y0, x0 + w, y0 + h))
+    return boxes
+
+
+def _place_labels(
+    df: pd.DataFrame,
+    group: str | None,
+    *,
+    width: int,
+    height: int,
+    radii: list[float],
+    lang: str = "en",
+) -> pd.DataFrame:
+    """Give every point a label position (``label_x``, ``label_y`` in data units), a
+    ``label_side`` (``right``, ``left``, ``above``, ``below`` of the point, or ``none`` when no
+    free place was found) and ``leader`` (the label moved away: draw a line to the point), so that
+    labels within one plot overlap neither each other nor other points. The most important
+    features (then the most satisfying ones) are placed first."""
     out = df.copy()
     out["label_x"] = 0.0
     out["label_y"] = 0.0
-    out["label_side"] = "right"
+    out["label_side"] = "none"
+    out["leader"] = False
+    radius = pd.Series(radii, index=out.index)
+    quadrant_boxes = _quadrant_boxes(lang, width, height)
     parts = [out] if not group else [g for _, g in out.groupby(group, sort=False)]
+    sides = {"left": "right", "right": "left"}
     for part in parts:
-        placed: list[tuple[float, float, float]] = []  # (x0, x1, y) of labels already placed
-        for idx in part.sort_values(["better", "abs_worse"], ascending=[False, True]).index:
-            px, py = float(out.at[idx, "abs_worse"]), float(out.at[idx, "better"])
-            w = len(str(out.at[idx, "display_label"])) * char_w
-            side = "right" if px + gap_x + w <= 1.0 or px <= 0.5 else "left"
-            lx = px + gap_x if side == "right" else px - gap_x
-            x0, x1 = (lx, lx + w) if side == "right" else (lx - w, lx)
-            ly = min(py + 0.5 * line_h, 1.0 - 0.5 * line_h)
-            moved, passes = True, 0
-            while moved and passes <= len(placed):  # ly only decreases: at most one pass each
-                moved, passes = False, passes + 1
-                for ox0, ox1, oy in placed:
-                    if x0 < ox1 and ox0 < x1 and abs(ly - oy) < line_h - 1e-9:
-                        ly = oy - line_h
-                        moved = True
-            ly = max(ly, 0.5 * line_h)
-            placed.append((x0, x1, ly))
-            out.at[idx, "label_x"] = round(lx, 4)
-            out.at[idx, "label_y"] = round(ly, 4)
-            out.at[idx, "label_side"] = side
+        ranked = part.sort_values(["size_value", "better"], ascending=[False, False], kind="stable")
+        pos = {idx: k for k, idx in enumerate(part.index)}
+        placements = place_labels(
+            part["abs_worse"].tolist(),
+            part["better"].tolist(),
+            part["display_label"].astype(str).tolist(),
+            radius.loc[part.index].tolist(),
+            width=width,
+            height=height,
+            font_px=_FONT_PX,
+            order=[pos[idx] for idx in ranked.index],
+            blocked=quadrant_boxes,
+        )
+        for idx, p in zip(part.index, placements, strict=True):
+            if not p.shown:
+                continue
+            above = p.y > float(out.at[idx, "better"])
+            out.at[idx, "label_x"] = p.x
+            out.at[idx, "label_y"] = p.y
+            out.at[idx, "label_side"] = sides.get(p.align, "above" if above else "below")
+            out.at[idx, "leader"] = p.leader
     return out
 
 
@@ -254,7 +295,9 @@ def kano_plot(
         df["n"] = None
     if "importance" not in df.columns:
         df["importance"] = None
-    df = _place_labels(df, group, width=width, height=height)
+    df = _place_labels(
+        df, group, width=width, height=height, radii=_radii(df, has_importance), lang=lang
+    )
     keep = [
         *([group] if group else []),
         "feature",
@@ -270,6 +313,7 @@ def kano_plot(
         "label_x",
         "label_y",
         "label_side",
+        "leader",
     ]
     data = df[keep].astype(object).where(df[keep].notna(), None)
 
@@ -288,40 +332,43 @@ def kano_plot(
         alt.Size(
             "size_value:Q",
             title=tr(_TEXT["importance"], lang),
-            scale=alt.Scale(range=[60, 600], zero=False),
+            scale=alt.Scale(range=list(_SIZE_RANGE), zero=False, nice=False),
+            legend=alt.Legend(orient="bottom"),
         )
         if has_importance
-        else alt.value(160)
+        else alt.value(_CONSTANT_SIZE)
     )
     base = alt.Chart() if group else alt.Chart(data)
     points = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1).encode(
         x=x,
         y=y,
         color=alt.Color(
-            "colour_category:N", title=tr(_TEXT["kano_category"], lang), scale=_colour_scale(lang)
+            "colour_category:N",
+            title=tr(_TEXT["kano_category"], lang),
+            scale=_colour_scale(lang),
+            legend=alt.Legend(orient="bottom", columns=3),
         ),
         size=size,
         tooltip=tooltip,
     )
-    # Labels sit beside their point (to the left near the right edge, where they would be cut),
-    # moved down where they would overlap another label; a thin line joins a moved label to its
-    # point.
+    # Labels sit beside, above or below their point, wherever they overlap no other label and no
+    # point (see kundfokus.reports.labels); a thin line joins a label that moved to its point.
     label_x = alt.X("label_x:Q", scale=axis_scale)
     label_y = alt.Y("label_y:Q", scale=axis_scale)
-    labels_right = (
-        base.mark_text(align="left", baseline="middle", fontSize=11, color="#1f2933")
+    label_layers = [
+        base.mark_text(align=align, baseline="middle", fontSize=_FONT_PX, color="#1f2933")
         .encode(x=label_x, y=label_y, text="display_label:N")
-        .transform_filter("datum.label_side == 'right'")
-    )
-    labels_left = (
-        base.mark_text(align="right", baseline="middle", fontSize=11, color="#1f2933")
-        .encode(x=label_x, y=label_y, text="display_label:N")
-        .transform_filter("datum.label_side == 'left'")
-    )
+        .transform_filter(f"{test}")
+        for align, test in (
+            ("left", "datum.label_side == 'right'"),
+            ("right", "datum.label_side == 'left'"),
+            ("center", "datum.label_side == 'above' || datum.label_side == 'below'"),
+        )
+    ]
     leaders = (
         base.mark_rule(color="#9aa5b1", strokeWidth=0.7)
         .encode(x=x, y=y, x2="label_x:Q", y2="label_y:Q")
-        .transform_filter(f"abs(datum.label_y - datum.better) > {_LEADER_MIN}")
+        .transform_filter("datum.leader")
     )
     rules = pd.DataFrame({"orient": ["x", "y"], "value": [0.5, 0.5]})
     vline = (
@@ -352,16 +399,14 @@ def kano_plot(
     if group:
         # The point and label layers have no data of their own: they read the facet's rows.
         return (
-            alt.layer(
-                leaders, points, labels_right, labels_left, vline, hline, *quad_layers, data=data
-            )
+            alt.layer(vline, hline, *quad_layers, leaders, points, *label_layers, data=data)
             .properties(width=width, height=height)
             .facet(facet=alt.Facet(f"{group}:N", title=str(group)), columns=2)
             .properties(title=chart_title)
             .to_dict()
         )
     return (
-        alt.layer(leaders, points, labels_right, labels_left, vline, hline, *quad_layers)
+        alt.layer(vline, hline, *quad_layers, leaders, points, *label_layers)
         .properties(width=width, height=height, title=chart_title)
         .to_dict()
     )
@@ -467,6 +512,8 @@ def category_bars(
                 title=tr(_TEXT["kano_category"], lang),
                 scale=_colour_scale(lang),
                 sort=[category_name(c, lang) for c in CATEGORY_ORDER],
+                # below the bars: the chart stays narrow enough to read on a phone
+                legend=alt.Legend(orient="bottom", columns=3),
             ),
             order=alt.Order("category_order:Q", sort="ascending"),
             tooltip=[

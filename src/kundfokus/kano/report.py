@@ -19,7 +19,7 @@ import pandas as pd
 from kundfokus.i18n import check_lang, tr
 from kundfokus.kano.analysis import KanoResult
 from kundfokus.kano.charts import CATEGORY_ORDER, category_bars, category_name, kano_plot
-from kundfokus.kano.priorities import SMALL_N, priorities
+from kundfokus.kano.priorities import SMALL_N, priorities, sentence
 from kundfokus.reports import Chart, Section, Table, write_report
 
 __all__ = [
@@ -81,6 +81,13 @@ _TEXT: dict[str, dict[str, str]] = {
     "depends": {
         "en": "Depends on {by}: {items}",
         "sv": "Beror på {by}: {items}",
+    },
+    "small_list": {
+        "en": "Fewer than {small} respondents answered for {count} of these features "
+        "(n = {ns}, shown on their lines): their Kano category can still change with more "
+        "answers (Chapman 2022).",
+        "sv": "Färre än {small} svarande besvarade {count} av de här egenskaperna "
+        "(n = {ns}, står på raden): deras Kano-kategori kan ändras med fler svar (Chapman 2022).",
     },
     "small_n": {
         "en": "Fewer than {small} customers answered: Kano categories are not stable at this "
@@ -412,22 +419,51 @@ def _summary(result: KanoResult, lang: str) -> Section:
     return Section(tr(_TEXT["summary"], lang), paragraphs=paragraphs, bullets=bullets)
 
 
+def _ranked_lines(rows: pd.DataFrame, lang: str) -> tuple[list[str], str | None]:
+    """The ranked sentences of one priority list, and one small-sample note for the whole list
+    (instead of the same warning at the end of every line; a small line shows its n)."""
+    lines, small = [], []
+    for r in rows.to_dict("records"):
+        n = None if _is_missing(r["n"]) else int(r["n"])
+        if n is not None and 0 < n < SMALL_N:
+            small.append(n)
+            text = f"{sentence({**r, 'n': SMALL_N}, lang)} (n = {n})"
+        else:
+            text = r["sentence"]
+        lines.append(f"{r['rank']}. {text}")
+    if not small:
+        return lines, None
+    ns = str(min(small)) if min(small) == max(small) else f"{min(small)}–{max(small)}"
+    note = tr(_TEXT["small_list"], lang, small=SMALL_N, count=len(small), ns=ns)
+    return lines, note
+
+
 def _priorities(result: KanoResult, lang: str) -> Section:
     pri = result.priorities(lang)
     by = list(result.by)
     section = Section(
         tr(_TEXT["priorities"], lang), paragraphs=[tr(_TEXT["priorities_intro"], lang)]
     )
+    # when the summary already warns that the whole analysis rests on few answers, the lists
+    # only show each line's n
+    n_max, _ = _respondents(result.features, tuple(by))
+    said = 0 < n_max < SMALL_N
     if not by:
-        section.bullets = [f"{r['rank']}. {r['sentence']}" for r in pri.to_dict("records")]
+        section.bullets, note = _ranked_lines(pri, lang)
+        section.ranked = True
+        if note and not said:
+            section.paragraphs.append(note)
         return section
     for key, rows in pri.groupby(by, sort=False):
         key = key if isinstance(key, tuple) else (key,)
         name = " / ".join(str(v) for v in key)
+        lines, note = _ranked_lines(rows, lang)
         section.subsections.append(
             Section(
                 f"{', '.join(by)}: {name}",
-                bullets=[f"{r['rank']}. {r['sentence']}" for r in rows.to_dict("records")],
+                paragraphs=[note] if note and not said else [],
+                bullets=lines,
+                ranked=True,
             )
         )
     return section

@@ -9,6 +9,7 @@ objects; :func:`render_report` turns them into one HTML page.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +46,9 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     subsections: list[Section] = field(default_factory=list)
+    #: The bullets are a ranked list whose items carry their own rank ("1. ..."): shown as an
+    #: ordered list without a second, automatic number (ranks may tie).
+    ranked: bool = False
 
 
 _TEXT = {
@@ -53,11 +57,69 @@ _TEXT = {
         "sv": "Skapad av kundfokus {v} den {when}",
     },
     "contents": {"en": "Contents", "sv": "Innehåll"},
+    "table": {"en": "Table", "sv": "Tabell"},
 }
 
 
+#: Text longer than this many characters makes a "medium text" column, which keeps a few words a
+#: line on a phone.
+MID_TEXT = 16
+#: Text longer than this many characters makes a "long text" column, which gets a minimum width so
+#: that a sentence is not squeezed to a few words a line.
+LONG_TEXT = 40
+#: Columns up to this position can be styled by their kind (see :func:`column_css`).
+MAX_STYLED_COLUMNS = 40
+
+
+def _column_classes(df: pd.DataFrame) -> list[str]:
+    """Classes for a table's wrapper naming its text columns (``txt-3``: the third column holds
+    text, left-aligned), medium (``mid-3``) and long text columns (``long-3``), which may wrap and
+    keep a minimum width. Numbers and short texts stay on one line."""
+    classes = []
+    for pos, col in enumerate(df.columns, start=1):
+        if pos > MAX_STYLED_COLUMNS:
+            break
+        values = df[col]
+        numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+        if numeric:
+            continue
+        classes.append(f"txt-{pos}")
+        longest = values.dropna().astype(str).str.len().max() if len(values) else 0
+        if longest and longest > LONG_TEXT:
+            classes.append(f"long-{pos}")
+        elif longest and longest > MID_TEXT:
+            classes.append(f"mid-{pos}")
+    return classes
+
+
+def column_css() -> str:
+    """The style rules behind :func:`_column_classes` (one set per column position)."""
+    rules, long_narrow, mid_narrow = [], [], []
+    for i in range(1, MAX_STYLED_COLUMNS + 1):
+        rules.append(f".txt-{i} td:nth-child({i}),.txt-{i} th:nth-child({i}){{text-align:left}}")
+        # short texts (ids, periods like 2024-03) stay on one line; longer ones wrap
+        rules.append(
+            f".mid-{i} td:nth-child({i}),.long-{i} td:nth-child({i}){{white-space:normal}}"
+        )
+        rules.append(f".long-{i} td:nth-child({i}){{min-width:12rem;max-width:32rem}}")
+        long_narrow.append(f".long-{i} td:nth-child({i})")
+        mid_narrow.append(f".mid-{i} td:nth-child({i})")
+    # on a phone the table scrolls anyway: a long text column is a little narrower, so more of the
+    # table shows at once, and a medium one keeps a few words a line
+    rules.append(
+        f"@media (max-width: 40rem) {{ {','.join(long_narrow)} {{min-width:11rem}} "
+        f"{','.join(mid_narrow)} {{min-width:7.5rem}} }}"
+    )
+    return "\n".join(rules)
+
+
 def table_html(table: Table, lang: str = "en") -> str:
-    """A table as HTML; numbers use a decimal comma in Swedish (``0,712``), a point in English."""
+    """A table as HTML; numbers use a decimal comma in Swedish (``0,712``), a point in English.
+
+    The table sits in a ``<div class="table">`` that scrolls sideways when the table is wider than
+    the screen (a phone); the div's classes say which columns hold text (see
+    :func:`_column_classes`), so that numbers stay on one line and long texts keep a readable width.
+    """
     df = table.frame
     comma = lang == "sv"
     fmt_cols = {c: (lambda v, d=table.float_digits: _fmt_num(v, d, comma)) for c in df.columns}
@@ -65,7 +127,13 @@ def table_html(table: Table, lang: str = "en") -> str:
         index=False, escape=True, na_rep="–", formatters=fmt_cols, border=0, classes="data"
     )
     cap = f"<p class='caption'>{html.escape(table.caption)}</p>" if table.caption else ""
-    return f"<div class='table'>{body}{cap}</div>"
+    classes = " ".join(["table", *_column_classes(df)])
+    short = table.caption if 0 < len(table.caption) <= 80 else ""
+    label = html.escape(short or _TEXT["table"][lang if lang in ("en", "sv") else "en"], quote=True)
+    # focusable and named: a keyboard user can scroll a wide table (WCAG 2.1.1)
+    return (
+        f"<div class='{classes}' tabindex='0' role='region' aria-label='{label}'>{body}</div>{cap}"
+    )
 
 
 def _fmt_num(v: Any, digits: int, comma: bool = False) -> str:
@@ -79,13 +147,24 @@ def _fmt_num(v: Any, digits: int, comma: bool = False) -> str:
     return str(v)
 
 
+#: A wide chart shrinks with the page down to this share of its drawn size; below that (on a phone)
+#: it keeps this size and scrolls sideways inside its figure instead of becoming unreadable.
+MIN_CHART_SCALE = 0.6
+#: Charts whose smallest size would be narrower than this (pixels) always shrink to fit.
+MIN_CHART_SCROLL = 400
+
+
 def chart_html(chart: Chart) -> str:
     spec = to_spec(chart.spec)
     svg = render_svg(spec)
     data = to_json(spec, indent=None).replace("</", "<\\/")
     cap = f"<figcaption>{html.escape(chart.caption)}</figcaption>" if chart.caption else ""
+    found = re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg)
+    least = round(float(found.group(1)) * MIN_CHART_SCALE) if found else 0
+    least = least if least > MIN_CHART_SCROLL else 0
     return (
-        f"<figure class='chart'>{svg}{cap}"
+        f"<figure class='chart'><div class='chart-box' tabindex='0'"
+        f" style='--chart-min: {least}px'>{svg}</div>{cap}"
         f"<script type='application/vnd.vegalite+json'>{data}</script></figure>"
     )
 
@@ -106,6 +185,7 @@ def render_report(title: str, sections: list[Section], *, lang: str = "en", intr
         intro=intro,
         generated=tr(_TEXT["generated"], lang, v=__version__, when=when),
         contents=tr(_TEXT["contents"], lang),
+        column_css=column_css(),
     )
 
 
