@@ -9,6 +9,38 @@ from __future__ import annotations
 
 from typing import Any
 
+#: At most this many characters of a value are echoed in a message; a longer value is cut and
+#: followed by its length, so that a 10 MB cell never fills the terminal.
+MAX_ECHO = 80
+
+
+def shown(value: Any, limit: int = MAX_ECHO) -> str:
+    """``repr(value)``, cut to about ``limit`` characters with the full length added.
+
+    >>> shown("maybe")
+    "'maybe'"
+    >>> shown("x" * 10_000)[-24:]
+    'xxxx… (10000 characters)'
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    size = len(value) if isinstance(value, (str, bytes)) else len(text)
+    return f"{text[:limit]}… ({size} characters)"
+
+
+def _location(file: Any, row: Any, column: Any, value: Any) -> str:
+    parts = []
+    if file is not None:
+        parts.append(str(file))
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column {shown(column)}")
+    if value is not None:
+        parts.append(f"value {shown(value)}")
+    return ", ".join(parts)
+
 
 class KundfokusError(Exception):
     """Base class of every error kundfokus raises on purpose."""
@@ -52,16 +84,8 @@ class InputError(KundfokusError, ValueError):
         super().__init__(str(self))
 
     def location(self) -> str:
-        parts = []
-        if self.file is not None:
-            parts.append(str(self.file))
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column is not None:
-            parts.append(f"column {self.column!r}")
-        if self.value is not None:
-            parts.append(f"value {self.value!r}")
-        return ", ".join(parts)
+        """Where the problem is; a long value is cut (see :func:`shown`)."""
+        return _location(self.file, self.row, self.column, self.value)
 
     def __str__(self) -> str:
         where = self.location()
@@ -83,6 +107,78 @@ class InputError(KundfokusError, ValueError):
             value=self.value,
             hint=self.hint,
         )
+
+
+class InputWarning(UserWarning):
+    """Input that can be used but looks wrong (a date in the future, a negative amount, a duplicate
+    id, a text cut to the size limit). The method goes on; the CLI prints one line per warning on
+    stderr, naming the file, row, column and value the same way :class:`InputError` does.
+
+    Methods raise it with :func:`warn_input`; a caller can turn it into an error with
+    ``warnings.simplefilter("error", InputWarning)``.
+
+    >>> w = InputWarning("the date is in the future", file="a.csv", row=2, column="date",
+    ...                  value="2099-01-01")
+    >>> print(w)
+    a.csv, row 2, column 'date', value '2099-01-01': the date is in the future
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: Any = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.row = row
+        self.column = column
+        self.value = value
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = _location(self.file, self.row, self.column, self.value)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def with_file(self, file: str | None) -> InputWarning:
+        """A copy that names ``file`` (unless it already names one)."""
+        if file is None or self.file is not None:
+            return self
+        return InputWarning(
+            self.message,
+            file=file,
+            row=self.row,
+            column=self.column,
+            value=self.value,
+            hint=self.hint,
+        )
+
+
+def warn_input(
+    message: str,
+    *,
+    file: str | None = None,
+    row: int | None = None,
+    column: str | None = None,
+    value: Any = None,
+    hint: str | None = None,
+    stacklevel: int = 3,
+) -> None:
+    """Emit an :class:`InputWarning` (the input is used as it is)."""
+    import warnings
+
+    warnings.warn(
+        InputWarning(message, file=file, row=row, column=column, value=value, hint=hint),
+        stacklevel=stacklevel,
+    )
 
 
 def check_on_invalid(on_invalid: str, *, stacklevel: int = 3) -> str:

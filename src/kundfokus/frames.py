@@ -10,7 +10,7 @@ from typing import Any
 import narwhals as nw
 import pandas as pd
 
-from kundfokus.errors import InputError
+from kundfokus.errors import InputError, warn_input
 
 
 def to_pandas(frame: Any) -> pd.DataFrame:
@@ -140,7 +140,32 @@ def check_days(
             message = "the date is missing"
         row, value = first_row(f, mask.fill_null(True), column)
         raise InputError(message, row=row, column=column, value=value)
+    late = [raw for raw, d in parsed.items() if d > latest_day()]
+    if late:
+        row, value = first_row(f, day_expr(column).is_in(late).fill_null(False), column)
+        warn_future(row=row, column=column, value=value if value is not None else late[0],
+                    n=len(late))  # fmt: skip
     return parsed
+
+
+def latest_day() -> date:
+    """The last day a date in the data may have without a warning: tomorrow (one day of slack for
+    time zones)."""
+    return date.today() + timedelta(days=1)
+
+
+def warn_future(*, row: int | None, column: str, value: Any, n: int = 1) -> None:
+    """Warn (:class:`~kundfokus.errors.InputWarning`) that a date column holds a date after
+    :func:`latest_day`; ``n`` is how many distinct such dates there are."""
+    more = f" ({n} dates after {latest_day().isoformat()})" if n > 1 else ""
+    warn_input(
+        f"the date is in the future{more}",
+        row=row,
+        column=column,
+        value=value,
+        hint="check the year; the rows are used as they are",
+        stacklevel=4,
+    )
 
 
 def period_of(day: date, period: str) -> tuple[str, date]:
@@ -164,3 +189,82 @@ def period_of(day: date, period: str) -> tuple[str, date]:
     if period == "year":
         return f"{day.year}", date(day.year, 1, 1)
     raise InputError(f"unknown period {period!r}: use week, month or quarter", value=period)
+
+
+#: Column names taken as a respondent id (matched without regard to case).
+RESPONDENT_COLUMNS = ("respondent", "respondent_id", "respondentid")
+
+
+def respondent_column(columns: Sequence[str]) -> str | None:
+    """The first column whose name is a respondent id (see :data:`RESPONDENT_COLUMNS`).
+
+    >>> respondent_column(["Respondent_ID", "nps"])
+    'Respondent_ID'
+    """
+    for c in columns:
+        if str(c).strip().lower() in RESPONDENT_COLUMNS:
+            return c
+    return None
+
+
+def warn_duplicates(
+    f: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    column: str,
+    *,
+    what: str = "respondent",
+    keys: Sequence[str] = (),
+    stacklevel: int = 4,
+) -> bool:
+    """Warn (:class:`~kundfokus.errors.InputWarning`) when an id in ``column`` is on more than one
+    row (within ``keys``, if given), naming the first repeated row and the row it repeats; returns
+    whether there was one. Empty ids are not compared.
+
+    >>> import warnings, pandas as pd
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     warn_duplicates(nw.from_native(pd.DataFrame({"respondent": ["a", "b", "a"]})),
+    ...                     "respondent")
+    True
+    >>> print(w[0].message)
+    row 3, column 'respondent', value 'a': the respondent is on more than one row (first on row 1; 1 repeated id)
+    """
+    cols = [column, *keys]
+    counted = (
+        f.filter(~nw.col(column).is_null())
+        .group_by(cols)
+        .agg(nw.len().alias("_kf_n"))
+        .filter(nw.col("_kf_n") > 1)
+    )
+    dup = to_pandas(counted.select(nw.len().alias("n"))) if isinstance(f, nw.LazyFrame) else None
+    if isinstance(f, nw.DataFrame):
+        rows = to_pandas(f.select(cols))
+        valid = rows[rows[column].notna()]
+        repeated = valid.duplicated(subset=cols, keep="first")
+        if not repeated.any():
+            return False
+        pos = int(repeated.to_numpy().argmax())
+        label = valid.index[pos]
+        value = plain_value(valid.loc[label, column])
+        key = tuple(valid.loc[label, c] for c in cols)
+        same = (valid[cols] == pd.Series(key, index=cols)).all(axis=1)
+        first = int(valid.index[same.to_numpy().argmax()]) + 1
+        n_ids = int(valid[repeated].drop_duplicates(subset=cols).shape[0])
+        row: int | None = int(rows.index.get_loc(label)) + 1
+        where = f"first on row {first}; {n_ids} repeated id{'s' if n_ids != 1 else ''}"
+    else:
+        n_ids = int(dup["n"].iloc[0]) if dup is not None and len(dup) else 0
+        if not n_ids:
+            return False
+        hit = to_pandas(counted.head(1))
+        value, row = plain_value(hit[column].iloc[0]), None
+        where = f"{n_ids} repeated id{'s' if n_ids != 1 else ''}"
+    within = f" for the same {', '.join(keys)}" if keys else ""
+    warn_input(
+        f"the {what} is on more than one row{within} ({where})",
+        row=row,
+        column=column,
+        value=value,
+        hint=None,
+        stacklevel=stacklevel,
+    )
+    return True

@@ -64,10 +64,49 @@ def naming(file: Path | str) -> Iterator[None]:
     ...     err.file
     'answers.csv'
     """
+    import warnings
+
+    from kundfokus.errors import InputWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            yield
+        except InputError as err:
+            raise err.with_file(str(file)) from None
+        finally:
+            held = list(caught)
+    # Outside the recording block: warnings go on to the printer, now naming the file.
+    for w in held:
+        if isinstance(w.message, InputWarning):
+            warnings.warn(w.message.with_file(str(file)), stacklevel=1)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+@contextmanager
+def print_warnings() -> Iterator[None]:
+    """Inside the block, every :class:`~kundfokus.errors.InputWarning` is printed on stderr as one
+    line ``warning: <file>, row <r>, column '<c>', value '<v>': <what>`` (each one, not only the
+    first from a place); the command goes on."""
+    import warnings
+
+    from kundfokus.errors import InputWarning
+
+    previous = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+        if isinstance(message, InputWarning):
+            typer.secho(f"warning: {message}", err=True, fg=typer.colors.YELLOW)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    warnings.simplefilter("always", InputWarning)
+    warnings.showwarning = show
     try:
         yield
-    except InputError as err:
-        raise err.with_file(str(file)) from None
+    finally:
+        warnings.showwarning = previous
 
 
 def parse_range(text: str | None, cast: Callable[[str], N], message: str) -> tuple[N, N] | None:

@@ -105,21 +105,23 @@ def _fit(
     date_format: str | None,
 ) -> tuple[pl.DataFrame, TransactionFit]:
     """Read the transaction log once and fit the models to it: ``(transactions, fit)``."""
+    from kundfokus.cli._progress import working
     from kundfokus.clv.workflow import fit_transactions
 
     with naming(file):
         frame = _read(file, format_in, columns)
-        fit = fit_transactions(
-            frame,
-            customer,
-            date,
-            amount,
-            calibration_end=calibration_end,
-            observation_end=observation_end,
-            unit=unit.value,
-            model=model.value,
-            date_format=date_format,
-        )
+        with working("fitting the models / anpassar modellerna"):
+            fit = fit_transactions(
+                frame,
+                customer,
+                date,
+                amount,
+                calibration_end=calibration_end,
+                observation_end=observation_end,
+                unit=unit.value,
+                model=model.value,
+                date_format=date_format,
+            )
     return frame, fit
 
 

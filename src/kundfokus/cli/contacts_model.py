@@ -41,9 +41,12 @@ def _texts(df: pl.DataFrame, col: str, path: Path) -> list[str]:
             "the file holds no contacts", file=str(path), hint="it has a header but no rows"
         )
     try:
-        return texts_from(values, column=col)
+        texts = texts_from(values, column=col)
     except InputError as err:
         raise err.with_file(str(path)) from None
+    from kundfokus.contacts.preparation import cap_texts
+
+    return cap_texts(texts, column=col, file=str(path))
 
 
 def _labels(df: pl.DataFrame, col: str, path: Path) -> list[str]:
@@ -170,10 +173,20 @@ def classify(
     clf = load_model(model, trust=trust)
     df = read_table(file)
     texts = _texts(df, text_col, file)
+    from kundfokus.cli._progress import track
+
+    size = 5000  # batches, so that a terminal shows how far the classification has come
+    starts = range(0, len(texts), size)
+    parts = []
     try:
-        pred = classify_frame(clf, pl.DataFrame({text_col: texts}), text_col=text_col)
+        for k in track(starts, total=len(starts), description="classifying / klassificerar"):
+            frame = pl.DataFrame({text_col: texts[k : k + size]})
+            parts.append(classify_frame(clf, frame, text_col=text_col))
     except InputError as err:
         raise err.with_file(str(file)) from None
+    import pandas as pd
+
+    pred = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     axis = clf.axis
     result = df.with_columns(
         pl.Series(axis, pred[axis].tolist(), dtype=pl.String),

@@ -18,7 +18,7 @@ from typing import Any
 
 import typer
 
-from kundfokus.cli._common import Format, emit, frame_text, records, to_json
+from kundfokus.cli._common import Format, emit, frame_text, naming, records, to_json
 from kundfokus.errors import InputError
 from kundfokus.i18n import tr
 from kundfokus.serialize import to_csv
@@ -159,9 +159,15 @@ def register(app: typer.Typer) -> None:
 
         if no_redact and not by:
             raise InputError("--no-redact needs --by NAME (the administrator who decides)")
-        try:
+        with naming(file):  # errors and warnings name the file
             frame = read_table(file)
-            with new_store_undone_on_error(db) as url, session_scope(url) as session:
+            from kundfokus.cli._progress import working
+
+            with (
+                working("importing / importerar"),
+                new_store_undone_on_error(db) as url,
+                session_scope(url) as session,
+            ):
                 result = import_contacts(
                     session,
                     frame,
@@ -179,8 +185,6 @@ def register(app: typer.Typer) -> None:
                     imported_by=by,
                     rules=not no_rules,
                 )
-        except InputError as err:
-            raise err.with_file(str(file)) from None
         if fmt == Format.json:
             emit(to_json(result.to_dict()), None)
             return

@@ -81,8 +81,10 @@ def compute(
             defs = _definitions(definitions)
     else:
         defs = _definitions(None)
+    from kundfokus.cli._progress import working
+
     data = read_table(events)
-    with naming(events):
+    with naming(events), working("computing / beräknar"):
         report = compute_cpis(
             data,
             defs,

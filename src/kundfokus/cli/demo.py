@@ -47,8 +47,11 @@ def demo(
 
     folder = find_examples(examples) if examples is not None else None  # fails before writing
     lg = lang.value
-    org = build_demo_org(db, lang=lg)
-    reports = write_demo_reports(org.url, out_dir, lang=lg)
+    from kundfokus.cli._progress import working
+
+    with working("building the demo / bygger demon"):
+        org = build_demo_org(db, lang=lg)
+        reports = write_demo_reports(org.url, out_dir, lang=lg)
     shown_host = f"[{host}]" if ":" in host else host
     address = f"http://{shown_host}:{port}/"
     typer.echo(demo_org_text(org, reports, lang=lg, address=address, serving=serve, db=db))

@@ -74,10 +74,11 @@ def _run(
     n_boot: int,
     seed: int,
 ) -> None:
+    from kundfokus.cli._progress import working
     from kundfokus.scores import analyze
 
     data = read_table(file)
-    with naming(file):
+    with naming(file), working("computing / beräknar"):
         report = analyze(
             kind,  # type: ignore[arg-type]
             data,

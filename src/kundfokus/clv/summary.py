@@ -31,7 +31,8 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from kundfokus.errors import InputError
+from kundfokus.errors import InputError, warn_input
+from kundfokus.frames import latest_day, warn_future
 
 __all__ = [
     "DATE_FORMATS",
@@ -223,6 +224,57 @@ def _n_null(column: str) -> nw.Expr:
     return nw.col(column).is_null().cast(nw.Int64).sum()
 
 
+def _raw(eager: nw.DataFrame | None, row: int | None, column: str) -> Any:
+    if eager is None or row is None:
+        return None
+    v = eager[column].to_list()[row - 1]
+    return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v
+
+
+def _check_dubious(
+    lf: nw.LazyFrame,
+    eager: nw.DataFrame | None,
+    customer: str,
+    date: str,
+    day: nw.Expr,
+    amount: str | None,
+    amount_expr: nw.Expr | None,
+    negative_amounts: str,
+) -> None:
+    """Warn about dates after tomorrow; warn about (or, with ``negative_amounts="raise"``, refuse)
+    a negative amount, naming the first row."""
+    aggs = [day.max().alias("d")]
+    if amount_expr is not None:
+        aggs.append(amount_expr.min().alias("a"))
+    got = lf.select(aggs).collect().rows(named=True)[0]
+    future = _day_number(latest_day())
+    if got["d"] is not None and got["d"] > future:
+        row = _first_row(eager, (day > future).fill_null(False))
+        warn_future(row=row, column=date, value=_raw(eager, row, date))
+    a_min = got.get("a")
+    if amount_expr is not None and amount is not None and a_min is not None and a_min < 0:
+        row = _first_row(eager, (amount_expr < 0).fill_null(False))
+        value = _raw(eager, row, amount)
+        who = f" (customer {_raw(eager, row, customer)!r})" if row is not None else ""
+        if negative_amounts == "raise":
+            raise InputError(
+                f"the amount is negative{who}: the Gamma-Gamma spend model needs amounts above 0",
+                row=row,
+                column=amount,
+                value=value,
+                hint="leave out returns (or net them against the purchase), or fit "
+                "without --amount",
+            )
+        warn_input(
+            f"the amount is negative{who} (a return?); it is summed with the customer's other "
+            "purchases that day",
+            row=row,
+            column=amount,
+            value=value,
+            stacklevel=5,
+        )
+
+
 def _occasions(
     transactions: Any,
     customer: str,
@@ -230,6 +282,7 @@ def _occasions(
     amount: str | None,
     date_format: str | None,
     last_day: int,
+    negative_amounts: str = "warn",
 ) -> nw.LazyFrame:
     """Purchase occasions (customer, day number, summed amount) up to ``last_day``, each with the
     customer's first purchase day, as a lazy frame in the input's engine."""
@@ -253,6 +306,8 @@ def _occasions(
         cols.append(_amount_expr(lf, eager, amount).alias(_A))
     else:
         cols.append(nw.lit(0.0, dtype=nw.Float64).alias(_A))
+    _check_dubious(lf, eager, customer, date, day, amount,
+                   cols[2] if amount is not None else None, negative_amounts)  # fmt: skip
     tx = lf.select(cols).filter(nw.col(_D) <= last_day)
     occ = tx.group_by(_C, _D).agg(nw.col(_A).sum())
     firsts = occ.group_by(_C).agg(nw.col(_D).min().alias(_F))
@@ -269,8 +324,13 @@ def summary_from_transactions(
     observation_end: Any = None,
     unit: str = "week",
     date_format: str | None = None,
+    negative_amounts: str = "warn",
 ) -> pd.DataFrame:
     """Per-customer frequency, recency, T (and mean repeat spend) from a transaction log.
+
+    A date after tomorrow and a negative amount are used but warned about
+    (:class:`~kundfokus.errors.InputWarning` naming the first row); ``negative_amounts="raise"``
+    refuses a negative amount instead (what the Gamma-Gamma fit needs).
 
     Parameters
     ----------
@@ -321,7 +381,7 @@ def summary_from_transactions(
                 column="observation_end",
                 value=str(observation_end),
             )
-    occ = _occasions(transactions, customer, date, amount, date_format, obs)
+    occ = _occasions(transactions, customer, date, amount, date_format, obs, negative_amounts)
     in_cal = nw.col(_D) <= cal
     occ = occ.filter(nw.col(_F) <= cal).with_columns(
         nw.when(in_cal).then(1).otherwise(0).cast(nw.Int64).alias("_kf_ncal"),

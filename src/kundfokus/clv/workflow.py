@@ -216,6 +216,7 @@ def fit_transactions(
         observation_end=observation_end,
         unit=unit,
         date_format=date_format,
+        negative_amounts="raise",
     )
     if summary.empty:
         raise InputError("no customer made a purchase on or before the calibration end")

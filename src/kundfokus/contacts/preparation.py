@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from kundfokus.contacts.axes import AXES
-from kundfokus.errors import InputError
+from kundfokus.errors import InputError, warn_input
 from kundfokus.frames import to_pandas
 
 DEFAULT_COLUMNS: dict[str, str] = {
@@ -27,6 +27,10 @@ DEFAULT_COLUMNS: dict[str, str] = {
     "text": "text",
 }
 """Default column names of an import file (override any of them)."""
+
+MAX_TEXT_CHARS = 20_000
+"""The longest contact text kept: a longer one (a pasted log, a whole e-mail thread) is cut to
+this many characters, with a warning naming the first such row."""
 
 CHANNELS: tuple[str, ...] = ("phone", "chat", "email", "social", "letter", "web", "sms")
 """Channels kundfokus knows by name. Channels are only checked when the caller constrains them."""
@@ -124,7 +128,8 @@ def prepare_contacts(
     ------
     InputError
         Missing column, empty id or text, unreadable timestamp, duplicate id, unknown channel or
-        unknown axis, naming row, column and value.
+        unknown axis, naming row, column and value. A text longer than :data:`MAX_TEXT_CHARS` is
+        not an error: it is cut, with an :class:`~kundfokus.errors.InputWarning`.
 
     Examples
     --------
@@ -231,7 +236,48 @@ def prepare_contacts(
             v = df[col].iat[i]
             rec[f"label_{axis}"] = None if _is_missing(v) else str(v).strip()
         out.append(rec)
-    return pd.DataFrame(out)
+    result = pd.DataFrame(out)
+    result["text"] = cap_texts(
+        result["text"].tolist(), column=cols["text"], rows=result["row"].tolist()
+    )
+    return result
+
+
+def cap_texts(
+    texts: Sequence[str],
+    *,
+    column: str = "text",
+    file: str | None = None,
+    rows: Sequence[int] | None = None,
+    limit: int = MAX_TEXT_CHARS,
+) -> list[str]:
+    """``texts`` with each one cut to ``limit`` characters; when any is cut, one
+    :class:`~kundfokus.errors.InputWarning` names the first such row (``rows[i]``, default
+    ``i + 1``), its length and how many texts were cut.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     out = cap_texts(["ok", "x" * 30], limit=10)
+    >>> [len(t) for t in out]
+    [2, 10]
+    >>> print(w[0].message)
+    row 2, column 'text', value 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx': the text is longer than 10 characters and was cut to 10 (1 text cut)
+    """
+    long = [i for i, t in enumerate(texts) if len(t) > limit]
+    if not long:
+        return list(texts)
+    i = long[0]
+    warn_input(
+        f"the text is longer than {limit:,} characters and was cut to {limit:,} "
+        f"({len(long)} text{'s' if len(long) != 1 else ''} cut)".replace(",", " "),
+        file=file,
+        row=rows[i] if rows is not None else i + 1,
+        column=column,
+        value=texts[i],
+        stacklevel=3,
+    )
+    return [t[:limit] if len(t) > limit else t for t in texts]
 
 
 def _id_text(v: Any) -> str:

@@ -102,6 +102,7 @@ def check_events(
     for c in ("customer_id", "journey_id", "step"):
         _no_missing(f, c)
     f = parse_timestamps(f, "timestamp")
+    _warn_future(f)
     if steps is not None:
         known = [str(s).strip() for s in steps]
         unknown = ~nw.col("step").is_in(known)
@@ -119,6 +120,26 @@ def check_events(
     if check_order and (order is not None or not _lazy(f)):
         _time_order(f, order)
     return f
+
+
+def _warn_future(f: Any) -> None:
+    """Warn (:class:`~kundfokus.errors.InputWarning`) about the first timestamp later than a day
+    from now; the events are used as they are."""
+    import datetime as dt
+
+    from kundfokus.errors import warn_input
+
+    limit = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1)
+    row, value = first_row(f, (nw.col("timestamp") > nw.lit(limit)).fill_null(False), "timestamp")
+    if value is not None:
+        warn_input(
+            "the timestamp is in the future",
+            row=row,
+            column="timestamp",
+            value=str(value),
+            hint="check the year; the events are used as they are",
+            stacklevel=4,
+        )
 
 
 def _no_missing(f: Any, column: str) -> None:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kundfokus.errors import InputError, check_on_invalid
+from kundfokus.frames import respondent_column, warn_duplicates
 from kundfokus.i18n import check_lang
 from kundfokus.stats import wilson_interval
 
@@ -240,8 +241,16 @@ def opportunity(
     groups = _group_columns(by, columns)
 
     shape, specs = _answer_columns(columns, groups)
+    n_rows = int(lf.select(nw.len().alias(_CNT)).collect()[_CNT][0])
+    if n_rows == 0:
+        raise InputError(
+            "the table has a header but no answers (no data rows): nothing to score",
+            hint="one row per respondent with <outcome>_importance and <outcome>_satisfaction",
+        )
     if shape == "long":
         _check_long(nf, lf, eager, columns, groups)
+    elif (rid := respondent_column(columns)) is not None:
+        warn_duplicates(nf, rid, keys=[g for g in groups if g != rid])
 
     stacked = _stack(lf, shape, specs, groups)
     counts = (

@@ -20,7 +20,7 @@ import pandas as pd
 
 from kundfokus.base import Result
 from kundfokus.errors import InputError, check_on_invalid
-from kundfokus.frames import to_pandas
+from kundfokus.frames import to_pandas, warn_duplicates
 from kundfokus.kano.answers import answer_code, importance_value, is_missing
 from kundfokus.kano.tables import CATEGORIES, EVALUATION_TABLES
 
@@ -252,6 +252,21 @@ class _Spec:
     functional: str
     dysfunctional: str
     importance: str | None
+
+
+def _warn_repeated_respondents(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any], layout: _Layout, by: Sequence[str]
+) -> None:
+    """Warn when a respondent id is on more than one row (wide table) or answers one feature more
+    than once (long table); the answers are counted as they are."""
+    if layout.kind == "long":
+        if layout.respondent_col is not None and layout.feature_col is not None:
+            warn_duplicates(frame, layout.respondent_col, keys=[layout.feature_col], stacklevel=5)
+        return
+    ci = _columns_ci(list(frame.collect_schema().names()))
+    rid = next((ci[n] for n in _ID_NAMES if n in ci), None)
+    if rid is not None and rid not in by:
+        warn_duplicates(frame, rid, stacklevel=5)
 
 
 def _columns_ci(columns: Sequence[str]) -> dict[str, str]:
@@ -1133,6 +1148,7 @@ def analyze(
     tally = _tally(nwf, layout, by_cols)
     if tally.empty or int(tally[_N].sum()) == 0:
         raise InputError("the table has no answers (no data rows)")
+    _warn_repeated_respondents(nwf, layout, by_cols)
     reader = _Reader(on_invalid, importance_scale)
     read, has_importance = _read_tally(tally, layout, reader)
     if reader.bad and on_invalid == "raise":

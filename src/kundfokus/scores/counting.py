@@ -22,8 +22,10 @@ from kundfokus.frames import (
     period_of,
     plain_value,
     require_columns,
+    respondent_column,
     text_expr,
     to_pandas,
+    warn_duplicates,
 )
 
 Kind = Literal["nps", "csat", "ces"]
@@ -157,6 +159,11 @@ def _count_answers(
         raise InputError("a period needs a date column (--date)")
     f = as_frame(frame)
     require_columns(f, [score, by, date_column if period else None])
+    rid = respondent_column(list(f.collect_schema().names()))
+    if rid is not None and period is None and rid != by:
+        # Within a group: a respondent in two groups (a paired design) or two periods (a panel)
+        # is expected; twice in one group is not.
+        warn_duplicates(f, rid, keys=[by] if by is not None else [], stacklevel=6)
     value, status = _score_exprs(f, score, spec.low, spec.high)
     days: dict[str, date] = {}
     keys: list[str] = []

@@ -10,7 +10,8 @@ Both imports check every row first and store all of them in one transaction, or 
 column, a date that is not ``YYYY-MM-DD``, an end before its start, an amount that is not a number
 or is negative, a customer twice in a contracts file or a customer whose contract is already stored
 raises an :class:`~kundfokus.errors.InputError` naming the row (data rows from 1), the column and
-the value, and the store is left as it was.
+the value, and the store is left as it was. A date after tomorrow is stored but warned about
+(:class:`~kundfokus.errors.InputWarning`, naming the first such row).
 
 :func:`load_contracts` and :func:`load_purchases` read them back as pandas frames with the same
 columns as the files (dates as ``YYYY-MM-DD`` text), the input of :func:`kundfokus.retention.churn`,
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from kundfokus.base import Result
 from kundfokus.errors import InputError
-from kundfokus.frames import parse_day, to_pandas
+from kundfokus.frames import latest_day, parse_day, to_pandas, warn_future
 from kundfokus.store.models import CustomerContract, CustomerPurchase
 
 __all__ = [
@@ -152,6 +153,14 @@ def _amount(df: pd.DataFrame, i: int) -> float:
     return x
 
 
+def _warn_future(df: pd.DataFrame, days: list[date | None], column: str) -> None:
+    """One :class:`~kundfokus.errors.InputWarning` for the first date after tomorrow (if any)."""
+    late = [i for i, d in enumerate(days) if d is not None and d > latest_day()]
+    if late:
+        i = late[0]
+        warn_future(row=i + 1, column=column, value=df[column].iloc[i], n=len(late))
+
+
 def import_contracts(session: Session, frame: Any) -> CustomersImportResult:
     """Store contracts (one row per customer), all or nothing.
 
@@ -201,6 +210,8 @@ def import_contracts(session: Session, frame: Any) -> CustomersImportResult:
         )
     if not rows:
         raise InputError("the file holds no contracts")
+    _warn_future(df, [r["started"] for r in rows], "start")
+    _warn_future(df, [r["ended"] for r in rows], "end")
     stored = set()
     ids = list(seen)
     for k in range(0, len(ids), 500):
@@ -250,6 +261,7 @@ def import_purchases(session: Session, frame: Any) -> CustomersImportResult:
         )
     if not rows:
         raise InputError("the file holds no purchases")
+    _warn_future(df, [r["purchased_on"] for r in rows], "date")
     for k in range(0, len(rows), CHUNK):
         session.execute(insert(CustomerPurchase), rows[k : k + CHUNK])
     session.flush()
