@@ -42,6 +42,20 @@ def emit(text: str, out: Path | None) -> None:
     typer.echo(wrote(out, replaced), err=True)
 
 
+def emit_tables(tables: Any, out: Path | None) -> None:
+    """Write one table, or a mapping name -> table (one sheet each), as .xlsx to ``out``.
+
+    An .xlsx is binary, so ``out`` is required: without it the command stops with a usage error.
+    """
+    if out is None:
+        raise InputError("--format xlsx needs -o FILE", column="--format", value="xlsx")
+    from kundfokus.io.excel import write_xlsx
+
+    replaced = out.is_file()
+    write_xlsx(out, tables)
+    typer.echo(wrote(out, replaced), err=True)
+
+
 def wrote(path: Path, replaced: bool) -> str:
     """The line that says a file was written, and whether an earlier file was replaced.
 
