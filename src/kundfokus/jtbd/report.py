@@ -420,7 +420,7 @@ def opportunity_text(result: pd.DataFrame, lang: str = "en", *, job: bool | None
     """
     lines = [
         tr(_T["scores_heading"], lang),
-        frame_text(display_table(result, lang, brief=True, job=job), float_digits=1),
+        frame_text(display_table(result, lang, brief=True, job=job), float_digits=1, lang=lang),
         "",
         summary_text(result, lang),
     ]

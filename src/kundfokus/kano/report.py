@@ -21,6 +21,7 @@ from kundfokus.kano.analysis import KanoResult
 from kundfokus.kano.charts import CATEGORY_ORDER, category_bars, category_name, kano_plot
 from kundfokus.kano.priorities import SMALL_N, priorities, sentence
 from kundfokus.reports import Chart, Section, Table, write_report
+from kundfokus.reports.numbers import fmt_number
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -211,10 +212,11 @@ _PLAIN: dict[str, dict[str, str]] = {
         "sv": "Tog bort {n} svarande med mest {cat}-svar: {ids}",
     },
     "rule": {
-        "en": "Evaluation table: {table}; rule: {rule}. A label like 'O/M' means the top two "
+        "en": "Evaluation table: {table}; rule: {rule}. A label like 'Performance/Must-be' means "
+        "the top two "
         "categories are not significantly different (Fong's test).",
-        "sv": "Utvärderingstabell: {table}; regel: {rule}. En etikett som 'O/M' betyder att de "
-        "två största kategorierna inte skiljer sig signifikant (Fongs test).",
+        "sv": "Utvärderingstabell: {table}; regel: {rule}. En etikett som 'Prestanda/Baskrav' "
+        "betyder att de två största kategorierna inte skiljer sig signifikant (Fongs test).",
     },
 }
 
@@ -688,6 +690,61 @@ def _table_text(frame: pd.DataFrame) -> str:
     return shown.to_string(index=False)
 
 
+def _category_word(code: str, lang: str) -> str:
+    """A category code as a short word for a table: ``"O"`` → ``"Prestanda"``/``"Performance"``."""
+    from kundfokus.kano.vocabulary import CATEGORY_NAMES, category_label
+
+    if code not in CATEGORY_NAMES:
+        return code
+    return category_label(code, lang).split(" (")[0]
+
+
+def _categories_text(value: Any, lang: str) -> Any:
+    """``"O/M"`` → ``"Prestanda/Baskrav"``; a missing value stays missing."""
+    if _is_missing(value):
+        return value
+    return "/".join(_category_word(c, lang) for c in str(value).split("/"))
+
+
+def _group_categories_text(value: Any, lang: str) -> Any:
+    """``"a: M; b: O/A"`` → ``"a: Baskrav; b: Prestanda/Attraktiv"``."""
+    if _is_missing(value):
+        return value
+    parts = []
+    for part in str(value).split("; "):
+        name, sep, cats = part.rpartition(": ")
+        parts.append(f"{name}{sep}{_categories_text(cats, lang)}" if sep else part)
+    return "; ".join(parts)
+
+
+def _plain_table(frame: pd.DataFrame, lang: str) -> str:
+    """The table of the text report for people: headers in ``lang``, category names instead of
+    letters, yes/no, decimal commas in Swedish and ``–`` for a missing value."""
+    from kundfokus.reports.numbers import MISSING
+
+    shown = frame.reset_index(drop=True).copy()
+    for col in ("category", "categories"):
+        if col in shown.columns:
+            if col == "categories":  # "a: M; b: O" per group
+                shown[col] = [_group_categories_text(v, lang) for v in shown[col]]
+            else:
+                shown[col] = [_categories_text(v, lang) for v in shown[col]]
+    for col in ("fong_significant", "changed"):
+        if col in shown.columns:
+            shown[col] = [_yes_no(v, lang) for v in shown[col]]
+    if "test" in shown.columns:
+        shown["test"] = [tr(_TESTS[t], lang) if t in _TESTS else t for t in shown["test"]]
+    for col in shown.columns:
+        if str(shown[col].dtype) in ("Float64", "float64", "float32"):
+            shown[col] = [fmt_number(v, 3, lang) for v in shown[col]]
+        else:
+            shown[col] = shown[col].astype(object)
+    shown = shown.astype(object).where(shown.notna(), MISSING)
+    names = {c: tr(_HEADERS[c], lang) for c in shown.columns if c in _HEADERS}
+    names.update({c: _category_word(c, lang) for c in CATEGORY_ORDER if c in shown.columns})
+    return shown.rename(columns=names).to_string(index=False)
+
+
 def text_notes(result: KanoResult, lang: str = "en") -> list[str]:
     """One line per column with unreadable answers and one on the respondents left out (the
     command line prints them on stderr when the output itself is a file format)."""
@@ -729,7 +786,7 @@ def kano_text(result: KanoResult, lang: str = "en") -> str:
     out: list[str] = []
     frame = result.features
     out.append(tr(_PLAIN["features"], lang))
-    out.append(_table_text(frame[table_columns(result, drop_plain_labels=True)]))
+    out.append(_plain_table(frame[table_columns(result, drop_plain_labels=True)], lang))
     out.append(tr(_PLAIN["rule"], lang, table=result.table or "-", rule=result.rule))
     out.append("")
     out.append(tr(_TEXT["priorities"], lang))
@@ -742,15 +799,23 @@ def kano_text(result: KanoResult, lang: str = "en") -> str:
         out.append("")
         out.append(tr(_PLAIN["groups"], lang))
         gt = result.group_tests
-        out.append(
-            _table_text(
-                gt[["feature", "categories", "test", "statistic", "dof", "p_value", "changed"]]
-            )
-        )
-        changed = result.changed_features
+        labels = {str(r["feature"]): _label_of(r) for r in frame.to_dict(orient="records")}
+        cols = ["feature", "categories", "test", "statistic", "dof", "p_value", "changed"]
+        shown = gt[cols].copy()
+        if any(k != v for k, v in labels.items()):  # a label where one exists, not the id
+            shown["feature"] = [labels.get(str(f), str(f)) for f in shown["feature"]]
+        out.append(_plain_table(shown, lang))
+        changed = [labels.get(str(f), str(f)) for f in result.changed_features]
         if changed:
             alpha = float(gt["alpha"].iloc[0])
-            out.append(tr(_PLAIN["changed"], lang, alpha=alpha, names=", ".join(changed)))
+            out.append(
+                tr(
+                    _PLAIN["changed"],
+                    lang,
+                    alpha=fmt_number(alpha, 2, lang),
+                    names=", ".join(changed),
+                )
+            )
         else:
             out.append(tr(_PLAIN["unchanged"], lang))
     notes = text_notes(result, lang)

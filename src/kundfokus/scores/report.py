@@ -198,7 +198,7 @@ def score_text(report: ScoreReport, lang: str = "en") -> str:
     Net Promoter Score
     """
     lines = [score_title(report.kind, lang), intro_text(report, lang), ""]
-    lines.append(frame_text(score_table(report.table, report.kind), float_digits=2))
+    lines.append(frame_text(score_table(report.table, report.kind), float_digits=2, lang=lang))
     if report.comparison is not None:
         lines += ["", comparison_text(report.comparison, lang)]
     warnings = report.warnings(lang)
