@@ -42,28 +42,16 @@ def _location(file: Any, row: Any, column: Any, value: Any) -> str:
     return ", ".join(parts)
 
 
-class KundfokusError(Exception):
-    """Base class of every error kundfokus raises on purpose."""
+class _Located:
+    """What :class:`InputError` and :class:`InputWarning` share: a message with the file, row,
+    column and value it is about, printed the same way."""
 
-
-class InputError(KundfokusError, ValueError):
-    """Input that cannot be read or is not valid.
-
-    Parameters
-    ----------
-    message:
-        What is wrong, in plain language.
-    file, row, column, value:
-        Where it is wrong. Any of them may be ``None`` when it does not apply (a missing column has
-        no row, for example).
-
-    Examples
-    --------
-    >>> err = InputError("unknown Kano answer", file="answers.csv", row=3,
-    ...                  column="F1_functional", value="maybe")
-    >>> print(err)
-    answers.csv, row 3, column 'F1_functional', value 'maybe': unknown Kano answer
-    """
+    message: str
+    file: str | None
+    row: int | None
+    column: str | None
+    value: Any
+    hint: str | None
 
     def __init__(
         self,
@@ -94,22 +82,44 @@ class InputError(KundfokusError, ValueError):
             text += f" ({self.hint})"
         return text
 
+    def _named(self, cls: type[Any], file: str | None) -> Any:
+        """A ``cls`` like this one that names ``file``; itself when it names one already."""
+        if file is None or self.file is not None:
+            return self
+        return cls(self.message, file=file, row=self.row, column=self.column, value=self.value,
+                   hint=self.hint)  # fmt: skip
+
+
+class KundfokusError(Exception):
+    """Base class of every error kundfokus raises on purpose."""
+
+
+class InputError(_Located, KundfokusError, ValueError):
+    """Input that cannot be read or is not valid.
+
+    Parameters
+    ----------
+    message:
+        What is wrong, in plain language.
+    file, row, column, value:
+        Where it is wrong. Any of them may be ``None`` when it does not apply (a missing column has
+        no row, for example).
+
+    Examples
+    --------
+    >>> err = InputError("unknown Kano answer", file="answers.csv", row=3,
+    ...                  column="F1_functional", value="maybe")
+    >>> print(err)
+    answers.csv, row 3, column 'F1_functional', value 'maybe': unknown Kano answer
+    """
+
     def with_file(self, file: str | None) -> InputError:
         """Return a copy of this error that names ``file`` (used when a method is called on a
         frame that came from a file)."""
-        if file is None or self.file is not None:
-            return self
-        return InputError(
-            self.message,
-            file=file,
-            row=self.row,
-            column=self.column,
-            value=self.value,
-            hint=self.hint,
-        )
+        return self._named(InputError, file)
 
 
-class InputWarning(UserWarning):
+class InputWarning(_Located, UserWarning):
     """Input that can be used but looks wrong (a date in the future, a negative amount, a duplicate
     id, a text cut to the size limit). The method goes on; the CLI prints one line per warning on
     stderr, naming the file, row, column and value the same way :class:`InputError` does.
@@ -123,43 +133,9 @@ class InputWarning(UserWarning):
     a.csv, row 2, column 'date', value '2099-01-01': the date is in the future
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | None = None,
-        row: int | None = None,
-        column: str | None = None,
-        value: Any = None,
-        hint: str | None = None,
-    ) -> None:
-        self.message = message
-        self.file = file
-        self.row = row
-        self.column = column
-        self.value = value
-        self.hint = hint
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        where = _location(self.file, self.row, self.column, self.value)
-        text = f"{where}: {self.message}" if where else self.message
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
-
     def with_file(self, file: str | None) -> InputWarning:
         """A copy that names ``file`` (unless it already names one)."""
-        if file is None or self.file is not None:
-            return self
-        return InputWarning(
-            self.message,
-            file=file,
-            row=self.row,
-            column=self.column,
-            value=self.value,
-            hint=self.hint,
-        )
+        return self._named(InputWarning, file)
 
 
 def warn_input(
